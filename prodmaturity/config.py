@@ -1,0 +1,99 @@
+"""Configuration: safe local defaults, overridden by instance/config.py, then the environment.
+
+Environment variables win so a deployment never needs a file on disk: ``DATABASE_URL``,
+``REDIS_URL``, ``SECRET_KEY``, ``MAIL_*`` and any ``PRODMATURITY_<NAME>``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from typing import Any
+
+INSECURE_SECRET = "dev-only-insecure-secret-key"
+
+
+class Defaults:
+    SECRET_KEY = INSECURE_SECRET
+    SQLALCHEMY_DATABASE_URI = ""  # filled from the instance folder in load_config
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    REDIS_URL = ""
+    # Sessions: Flask-Login's remember cookie is never used; the session cookie is.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (see load_config)
+    SESSION_COOKIE_NAME = "prodmaturity_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime
+    SESSION_IDLE_MINUTES = 30
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
+    # Sign-in protection
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    RATELIMIT_SIGN_IN = "20 per 5 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    INVITATION_DAYS = 7
+    RESET_MINUTES = 60
+    # Mail: written to instance/outbox unless MAIL_BACKEND is "smtp".
+    MAIL_BACKEND = "outbox"
+    MAIL_DEFAULT_SENDER = "prodmaturity <no-reply@prodmaturity.local>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_OUTBOX_DIR = ""  # default instance/outbox
+    SERVICE_NAME = "Council productivity self-assessment"
+    SERVICE_URL = "http://127.0.0.1:5000"
+    PRODUCTION = False
+    COMMENT_MAX_LENGTH = 2000
+
+
+ENV_NAMES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "SECRET_KEY": "SECRET_KEY",
+}
+
+
+def _coerce(raw: str) -> Any:
+    """Read JSON-ish env values (numbers, booleans) and keep anything else as text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def environment_overrides(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for env, key in ENV_NAMES.items():
+        if environ.get(env):
+            out[key] = environ[env]
+    for env, raw in environ.items():
+        if env.startswith("MAIL_"):
+            out[env] = _coerce(raw)
+        elif env.startswith("PRODMATURITY_"):
+            out[env.removeprefix("PRODMATURITY_")] = _coerce(raw)
+    return out
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres URLs (as Heroku-style hosts give them)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The app must not start with this configuration."""
+
+
+def check_production(config: dict[str, Any]) -> None:
+    secret = config.get("SECRET_KEY") or ""
+    if config.get("PRODUCTION") and (secret == INSECURE_SECRET or len(secret) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )

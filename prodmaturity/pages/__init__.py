@@ -1,0 +1,1 @@
+"""Service-wide information pages linked from the footer: accessibility, cookies, privacy."""
