@@ -48,12 +48,13 @@ class Checker:
         return True
 
     def sequence(self, value: Any, path: str, what: str, minimum: int = 1) -> list:
+        """A list of ``what`` (singular noun) with at least ``minimum`` entries."""
         if not isinstance(value, list):
-            self.error(path, f"must be a list of {what}")
+            self.error(path, f"must be a list of {what}s")
             return []
         if len(value) < minimum:
-            count = "at least one" if minimum == 1 else f"at least {minimum}"
-            self.error(path, f"must list {count} {what}")
+            count = f"one {what}" if minimum == 1 else f"{minimum} {what}s"
+            self.error(path, f"must list at least {count}")
         return value
 
     def get(self, data: Mapping, path: str, name: str, default: Any = REQUIRED) -> Any:

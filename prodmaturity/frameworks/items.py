@@ -35,7 +35,7 @@ def build_sections(c: Checker, value: Any, kind: str, stage_keys: tuple[str, ...
     section_keys: dict[str, str] = {}
     item_keys: dict[str, str] = {}
     sections = []
-    for index, data in enumerate(c.sequence(value, "sections", "sections")):
+    for index, data in enumerate(c.sequence(value, "sections", "section")):
         path = child_path("sections", index)
         if not c.mapping(data, path, SECTION_FIELDS):
             continue
@@ -44,7 +44,7 @@ def build_sections(c: Checker, value: Any, kind: str, stage_keys: tuple[str, ...
         items_path = child_path(path, "items")
         items = []
         raw_items = c.get(data, path, "items")
-        raw_items = [] if raw_items is None else c.sequence(raw_items, items_path, "items")
+        raw_items = [] if raw_items is None else c.sequence(raw_items, items_path, "item")
         for item_index, item in enumerate(raw_items):
             built = _build_item(c, item, child_path(items_path, item_index), kind, stage_keys)
             if built is not None:
@@ -102,8 +102,15 @@ def _descriptors(c: Checker, data: Mapping, path: str, stage_keys: tuple[str, ..
     """One sentence per declared stage, in stage order: none missing, none unknown."""
     here = child_path(path, "descriptors")
     value = c.get(data, path, "descriptors")
-    if value is None or not c.mapping(value, here, stage_keys):
+    if value is None or not stage_keys:  # without a valid stage scale there is nothing to match
         return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        c.error(here, "must be a mapping of stage key to descriptor")
+        return MappingProxyType({})
+    for key in value:
+        if key not in stage_keys:
+            c.error(child_path(here, key), f'unknown stage "{key}" (stages: '
+                                           f"{', '.join(stage_keys)})")
     for key in stage_keys:
         if key not in value:
             c.error(here, f'missing descriptor for stage "{key}"')
@@ -144,9 +151,10 @@ def _options(c: Checker, data: Mapping, path: str, item_type: str) -> tuple[Opti
         return YES_NO_PARTLY
     minimum = 2 if item_type == "single_choice" else 1
     raw = c.get(data, path, "options")
-    raw = [] if raw is None else c.sequence(raw, here, "options", minimum)
+    raw = [] if raw is None else c.sequence(raw, here, "option", minimum)
     seen: dict[str, str] = {}
     options = []
+    errors_before = len(c.errors)
     for index, entry in enumerate(raw):
         option_path = child_path(here, index)
         if not c.mapping(entry, option_path, OPTION_FIELDS):
@@ -157,7 +165,8 @@ def _options(c: Checker, data: Mapping, path: str, item_type: str) -> tuple[Opti
             c.error(child_path(option_path, "value"), "must be one of: yes, partly, no")
         options.append(Option(value, c.text(entry, option_path, "label"),
                               c.number(entry, option_path, "points")))
-    if options and max(option.points for option in options) <= 0:
+    clean = len(c.errors) == errors_before
+    if clean and options and max(option.points for option in options) <= 0:
         c.error(here, "at least one option must give more than 0 points")
     return tuple(options)
 

@@ -60,7 +60,7 @@ def _build(c: Checker, data: Any, source: str) -> Framework:
         c.error("slug", 'must be lower-case words joined by "-", for example "nps-2018"')
     kind = c.choice(data, "", "kind", KINDS)
     stages = _stages(c, data, kind)
-    stage_keys = tuple(stage.key for stage in stages)
+    stage_keys = tuple(dict.fromkeys(stage.key for stage in stages if stage.key))
     sections = ()
     if "sections" in data:
         sections = build_sections(c, data["sections"], kind, stage_keys)
@@ -102,7 +102,7 @@ def _stages(c: Checker, data: Mapping, kind: str) -> tuple[Stage, ...]:
     keys: dict[str, str] = {}
     names: dict[str, str] = {}
     stages = []
-    for index, entry in enumerate(c.sequence(raw, "stages", "stages", minimum=2)):
+    for index, entry in enumerate(c.sequence(raw, "stages", "stage", minimum=2)):
         path = child_path("stages", index)
         if not c.mapping(entry, path, ("key", "name")):
             continue
