@@ -89,7 +89,7 @@ def _rollback() -> None:
         from .extensions import db
 
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the error page must render whatever state we are in
+    except Exception:  # the error page must render whatever state we are in
         current_app.logger.warning("Could not roll back the session after an error")
 
 
@@ -111,7 +111,7 @@ def _retry_seconds(error: HTTPException) -> float | None:
         current = limiter.current_limit
         if current is not None:
             return current.reset_at - time.time()
-    except Exception:  # noqa: BLE001 - no limiter on this request: fall back to the default
+    except Exception:  # no limiter on this request: say "a few minutes"
         return None
     return None
 

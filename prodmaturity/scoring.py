@@ -350,7 +350,7 @@ def _rag(rules: QuestionnaireRules, key: str | None, heading: str, title: str,
     percent = round(100 * points / top, 1) if top > 0 else None
     uncapped = rules.band_for(percent) if percent is not None else None
     band = uncapped
-    if failures and (band is None or band_rank(band) > band_rank(cap)):
+    if failures and band is not None and band_rank(band) > band_rank(cap):
         band = cap
     reasons = []
     if percent is None:
@@ -359,11 +359,14 @@ def _rag(rules: QuestionnaireRules, key: str | None, heading: str, title: str,
         reasons.append(f"{heading} scored {percent:g}%: {points:g} of {top:g} weighted points "
                        f"from {len(counted)} answered question{'s' if len(counted) != 1 else ''}")
     for failure in failures:
-        if uncapped is None or band_rank(uncapped) > band_rank(cap):
-            reasons.append(f"{heading} {verb} {_shown(band, key)} because {_failure_phrase(failure)}")
+        phrase = _failure_phrase(failure)
+        if band is None:
+            reasons.append(f"{heading}: {phrase}")
+        elif band_rank(uncapped) > band_rank(cap):
+            reasons.append(f"{heading} {verb} {_shown(band, key)} because {phrase}")
         else:
-            reasons.append(f"{heading} {verb} {_shown(band, key)}; {_failure_phrase(failure)}, "
-                           f"which caps it at {_shown(cap, key)}")
+            reasons.append(f"{heading} {verb} {_shown(band, key)}; {phrase}, which caps it at "
+                           f"{_shown(cap, key)}")
     if band is not None and not failures:
         reasons.append(f"{heading} {verb} {_shown(band, key)}")
     if not_applicable:

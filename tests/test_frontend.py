@@ -84,6 +84,7 @@ def add_route(app: Flask, rule: str, view: Any, methods: tuple[str, ...] = ("GET
 
 
 SERVICE = "Council productivity self-assessment"
+DASH = "\u2013"  # en dash between page title and service name
 
 
 @pytest.mark.parametrize(
@@ -99,7 +100,7 @@ def test_footer_pages_render(client: Any, url: str, h1: str, title: str) -> None
     assert response.status_code == 200
     page = check_page(response.get_data(as_text=True))
     assert page.h1.strip() == h1
-    assert page.title.strip() == f"{title} – {SERVICE}"
+    assert page.title.strip() == f"{title} {DASH} {SERVICE}"
 
 
 def test_page_chrome(client: Any) -> None:
@@ -138,7 +139,7 @@ def test_not_found_page(client: Any) -> None:
     assert response.status_code == 404
     page = check_page(response.get_data(as_text=True))
     assert page.h1.strip() == "Page not found"
-    assert page.title.strip() == f"Page not found – {SERVICE}"
+    assert page.title.strip() == f"Page not found {DASH} {SERVICE}"
     assert "govuk-heading-l" in response.get_data(as_text=True)
 
 
@@ -239,12 +240,12 @@ def test_form_errors_give_summary_and_error_title(app: Flask, client: Any) -> No
 
     add_route(app, "/test-form", name_form, methods=("GET", "POST"))
     clean = client.get("/test-form").get_data(as_text=True)
-    assert parse(clean).title.strip() == f"Add a name – {SERVICE}"
+    assert parse(clean).title.strip() == f"Add a name {DASH} {SERVICE}"
     assert "govuk-error-summary" not in clean
     assert 'class="govuk-back-link"' in clean and 'href="/previous"' in clean
     html = client.post("/test-form", data={"name": ""}).get_data(as_text=True)
     page = check_page(html)
-    assert page.title.strip() == f"Error: Add a name – {SERVICE}"
+    assert page.title.strip() == f"Error: Add a name {DASH} {SERVICE}"
     assert "govuk-error-summary" in html and 'href="#name"' in html and "Enter a name" in html
 
 
@@ -294,8 +295,16 @@ def nav_app() -> Flask:
         (Role.LGA_ANALYST, ["Home", "Rounds", "Results", "Programme", "Exports", "Your account"]),
         (
             Role.LGA_ADMIN,
-            ["Home", "Rounds", "Results", "Programme", "Exports", "Users", "Frameworks",
-             "Your account"],
+            [
+                "Home",
+                "Rounds",
+                "Results",
+                "Programme",
+                "Exports",
+                "Users",
+                "Frameworks",
+                "Your account",
+            ],
         ),
     ],
 )
@@ -331,15 +340,18 @@ def test_navigation_skips_unregistered_sections_and_signed_out_users(nav_app: Fl
         assert nav_items(SignedOut()) == []
 
 
-def test_signed_in_header_shows_sections_name_and_sign_out(people: Any, login_as: Any) -> None:
-    officer_html = login_as(people["officer"]).get("/cookies").get_data(as_text=True)
-    check_page(officer_html)
-    assert people["officer"].name in officer_html
-    assert 'action="/sign-out"' in officer_html and 'name="csrf_token"' in officer_html
-    assert ">Users<" not in officer_html
-    admin_html = login_as(people["admin"]).get("/cookies").get_data(as_text=True)
-    check_page(admin_html)
-    assert ">Users<" in admin_html
+@pytest.mark.parametrize(("who", "sees_users"), [("officer", False), ("admin", True)])
+def test_signed_in_header_shows_sections_name_and_sign_out(
+    people: Any, login_as: Any, who: str, sees_users: bool
+) -> None:
+    # One sign-in per test: the app fixture keeps an app context (and so `g`, where
+    # Flask-Login caches the user) open across requests.
+    html = login_as(people[who]).get("/cookies").get_data(as_text=True)
+    page = check_page(html)
+    assert people[who].name in html
+    assert 'action="/sign-out"' in html and 'name="csrf_token"' in html
+    assert "/sign-in" not in page.hrefs
+    assert (">Users<" in html) is sees_users
 
 
 def test_dates_and_times_in_govuk_style() -> None:

@@ -33,7 +33,8 @@ def load_framework_file(path: str | os.PathLike[str]) -> Framework:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FrameworkInvalid(source, [LocatedError("", f"is not UTF-8 text ({exc.reason})")])
+        error = LocatedError("", f"is not UTF-8 text ({exc.reason})")
+        raise FrameworkInvalid(source, [error]) from exc
     return parse_framework(text, source)
 
 
@@ -157,7 +158,8 @@ def _questionnaire_rules(c: Checker, value: Any) -> QuestionnaireRules:
                     limits[name] = c.number(group_value, path, name, maximum=100)
     ordered = [limits.get(name) for name in THRESHOLD_ORDER]
     if None not in ordered and any(a >= b for a, b in pairwise(ordered)):
-        shown = ", ".join(f"{name} {limit:g}" for name, limit in zip(THRESHOLD_ORDER, ordered))
+        shown = ", ".join(f"{name} {limit:g}" for name, limit in zip(THRESHOLD_ORDER, ordered,
+                                                                     strict=True))
         c.error("scoring.rag", f"thresholds out of order: each must be below the next ({shown})")
     caps = c.get(value, "scoring", "critical", {})
     section_cap, overall_cap = "red", "amber_green"
