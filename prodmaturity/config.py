@@ -58,8 +58,30 @@ ENV_NAMES = {
 }
 
 
-def _coerce(raw: str) -> Any:
-    """Read JSON-ish env values (numbers, booleans) and keep anything else as text."""
+class ConfigError(RuntimeError):
+    """The app must not start with this configuration."""
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def _coerce(key: str, raw: str) -> Any:
+    """Read an env value as the type of its default: a numeric MAIL_PASSWORD stays text and
+    ``False`` is false. Settings without a default are read as JSON when they parse, else text."""
+    default = getattr(Defaults, key, None)
+    if isinstance(default, bool):
+        word = raw.strip().lower()
+        if word in TRUE_WORDS | FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ConfigError(f"{key} must be true or false, not {raw!r}")
+    if isinstance(default, str):
+        return raw
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{key} must be a whole number, not {raw!r}") from exc
     try:
         return json.loads(raw)
     except ValueError:
@@ -73,9 +95,10 @@ def environment_overrides(environ: dict[str, str] | os._Environ[str]) -> dict[st
             out[key] = environ[env]
     for env, raw in environ.items():
         if env.startswith("MAIL_"):
-            out[env] = _coerce(raw)
+            out[env] = _coerce(env, raw)
         elif env.startswith("PRODMATURITY_"):
-            out[env.removeprefix("PRODMATURITY_")] = _coerce(raw)
+            key = env.removeprefix("PRODMATURITY_")
+            out[key] = _coerce(key, raw)
     return out
 
 
@@ -85,10 +108,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
-
-
-class ConfigError(RuntimeError):
-    """The app must not start with this configuration."""
 
 
 def check_production(config: dict[str, Any]) -> None:

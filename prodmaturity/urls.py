@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from flask import current_app, url_for
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -21,3 +24,10 @@ def safe_next(target: str | None, default: str) -> str:
     ):
         return default
     return target
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for emails, built on SERVICE_URL rather than the request's Host header:
+    otherwise anyone could have a password reset link point at their own site."""
+    base = str(current_app.config["SERVICE_URL"]).rstrip("/")
+    return base + url_for(endpoint, **values)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,7 @@ def app(_schema: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Itera
     config = base_config(_schema, tmp_path / "outbox")
     config.update(config_overrides)
     app = create_app(config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_tables()
         from prodmaturity.extensions import limiter
@@ -82,6 +84,20 @@ def _empty_tables() -> None:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
     db.session.expire_all()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server would.
+
+    The ``app`` fixture keeps an app context open so tests can use the database directly;
+    without this, requests would reuse that context and share ``g`` (the signed-in user, the
+    CSP nonce) and the test's database session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

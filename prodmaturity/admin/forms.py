@@ -9,8 +9,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms import (
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from ..permissions import Role
 
@@ -31,15 +38,32 @@ class InviteForm(FlaskForm):
             Length(max=254),
         ],
     )
-    role = RadioField("Role", widget=GovRadioInput(),
+    # Choices are checked below and in the views, with GOV.UK messages, not "Not a valid choice".
+    role = RadioField("Role", widget=GovRadioInput(), validate_choice=False,
                       validators=[InputRequired("Select a role")])
-    council = SelectField("Council", widget=GovSelect(), validators=[Optional()], coerce=str)
+    council = SelectField("Council", widget=GovSelect(), validators=[Optional()], coerce=str,
+                          validate_choice=False)
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
     def set_roles(self, roles: tuple[Role, ...]) -> None:
-        self.role.choices = [(r.value, r.label) for r in roles]
+        self.role.choices = [SelectChoice(r.value, r.label) for r in roles]
+        self._role_values = {r.value for r in roles}
         if len(roles) == 1:
             self.role.data = roles[0].value
 
     def set_councils(self, councils: list[tuple[str, str]]) -> None:
-        self.council.choices = [("", "Choose a council"), *councils]
+        self.council.choices = [
+            SelectChoice("", "Choose a council"),
+            *(SelectChoice(code, name) for code, name in councils),
+        ]
+        self._council_codes = {code for code, _name in councils}
+
+    def validate_role(self, field: RadioField) -> None:
+        # Only the roles this inviter may grant are offered; anything else posted is refused.
+        if field.data not in getattr(self, "_role_values", set()):
+            raise ValidationError("Select a role")
+
+    def chosen_council_code(self) -> str | None:
+        """The posted council's GSS code when it is one of the offered councils."""
+        code = self.council.data
+        return code if code in getattr(self, "_council_codes", set()) else None

@@ -51,10 +51,9 @@ def invite() -> str | Response:
         role = Role(form.role.data)
         council = None
         if role.is_council:
-            council = db.session.scalar(
-                sa.select(Council).where(Council.gss_code == form.council.data)
-            )
-            if council is None:
+            code = form.chosen_council_code()
+            council = db.session.scalar(sa.select(Council).where(Council.gss_code == code))
+            if code is None or council is None:
                 form.council.errors = ["Select the council this person works for"]
         if not form.errors:
             try:

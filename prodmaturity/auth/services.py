@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .. import audit, mail
+from .. import audit, mail, timeutil
 from ..extensions import db
 from ..models.council import Council
 from ..models.user import Invitation, User
 from ..permissions import Role
-from ..timeutil import utcnow
+from ..urls import external_url
 from .passwords import DUMMY_HASH, hash_password, verify_password
 
 
@@ -45,7 +45,7 @@ class SignInResult:
 def authenticate(email: str, password: str) -> SignInResult:
     """Check a password, counting failures and locking the account after too many."""
     user = find_user(email)
-    now = utcnow()
+    now = timeutil.utcnow()
     if user is None:
         verify_password(DUMMY_HASH, password)
         return SignInResult(SignInOutcome.BAD_CREDENTIALS)
@@ -109,7 +109,7 @@ def create_invitation(
         council_id=council.id if council else None,
         council=council,
         invited_by_id=inviter.id,
-        expires_at=utcnow() + timedelta(days=days),
+        expires_at=timeutil.utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
     db.session.flush()
@@ -134,7 +134,7 @@ def send_invitation_email(invitation: Invitation, inviter: User) -> None:
         invitation=invitation,
         inviter_name=inviter.name,
         role_label=Role(invitation.role).label,
-        link=url_for("auth.accept_invitation", token=token, _external=True),
+        link=external_url("auth.accept_invitation", token=token),
     )
 
 
@@ -154,7 +154,7 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationError("This invitation link has already been used")
     if invitation.revoked_at is not None:
         raise InvitationError("This invitation has been withdrawn")
-    if invitation.expires_at <= utcnow():
+    if invitation.expires_at <= timeutil.utcnow():
         raise InvitationError("This invitation link has expired")
     return invitation
 
@@ -164,7 +164,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     claimed = db.session.execute(
         sa.update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow())
+        .values(accepted_at=timeutil.utcnow())
     )
     if claimed.rowcount != 1 or find_user(invitation.email) is not None:
         db.session.rollback()
@@ -210,7 +210,7 @@ def request_password_reset(email: str) -> None:
         "password_reset",
         user=user,
         minutes=current_app.config["RESET_MINUTES"],
-        link=url_for("auth.reset_password", token=token, _external=True),
+        link=external_url("auth.reset_password", token=token),
     )
 
 
@@ -249,5 +249,5 @@ def set_password(user: User, password: str, *, action: str, keep_sid: str | None
         "Your password has been changed",
         "password_changed",
         user=user,
-        when=utcnow().strftime("%-d %B %Y at %H:%M"),
+        when=timeutil.utcnow().strftime("%-d %B %Y at %H:%M"),
     )

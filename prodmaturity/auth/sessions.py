@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import Flask, current_app, flash, has_request_context, request, session
 from flask_login import login_user, logout_user
 
+from .. import timeutil
 from ..extensions import db, login_manager
 from ..models.user import User, UserSession
-from ..timeutil import utcnow
 
 # Writing last_seen on every request would make every page a write; once a minute is enough.
 LAST_SEEN_GRANULARITY = timedelta(seconds=60)
@@ -36,7 +36,7 @@ def load_user(user_id: str) -> User | None:
     if record is None or record.user_id != int(user_id) or not record.user.is_active:
         session.clear()
         return None
-    now = utcnow()
+    now = timeutil.utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     if now - record.last_seen_at > idle or now - record.created_at > lifetime:
@@ -61,14 +61,17 @@ def load_user(user_id: str) -> User | None:
 def start_session(user: User) -> UserSession:
     """Sign in with a brand-new session id (old cookie contents are discarded)."""
     session.clear()
+    now = timeutil.utcnow()
     record = UserSession(
         sid=secrets.token_urlsafe(32),
         user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
         ip_address=request.remote_addr if has_request_context() else None,
         user_agent=(request.user_agent.string or "")[:200] if has_request_context() else None,
     )
     db.session.add(record)
-    user.last_sign_in_at = utcnow()
+    user.last_sign_in_at = now
     db.session.commit()
     session["sid"] = record.sid
     session.permanent = True
@@ -92,7 +95,7 @@ def end_other_sessions(user: User, reason: str, keep_sid: str | None = None) -> 
     stmt = (
         sa.update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason)
+        .values(ended_at=timeutil.utcnow(), end_reason=reason)
     )
     if keep_sid:
         stmt = stmt.where(UserSession.sid != keep_sid)
@@ -100,5 +103,5 @@ def end_other_sessions(user: User, reason: str, keep_sid: str | None = None) -> 
 
 
 def _end(record: UserSession, reason: str) -> None:
-    record.ended_at = utcnow()
+    record.ended_at = timeutil.utcnow()
     record.end_reason = reason
