@@ -1,0 +1,1 @@
+"""Rounds, assessments, responses and results: the business rules of the council journey."""
