@@ -65,3 +65,31 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD,
             next_url: str | None = None) -> TestResponse:
     url = "/sign-in" + (f"?next={next_url}" if next_url else "")
     return client.post(url, data={"email": email, "password": password})
+
+
+def load_shipped_framework(slug: str) -> Any:
+    """Store a shipped framework version and return its FrameworkVersion row."""
+    from prodmaturity.frameworks import load_framework_file, shipped_framework_paths
+    from prodmaturity.frameworks.store import store_framework
+
+    path = next(p for p in shipped_framework_paths() if p.stem == slug)
+    return store_framework(load_framework_file(path)).version
+
+
+def make_round(version: Any, councils: list[Council], *, title: str = "Test round",
+               opens_on: date | None = None, closes_on: date | None = None) -> Any:
+    """A round with a not-started assessment for each council (rows written directly)."""
+    from datetime import timedelta
+
+    from prodmaturity.models import Assessment, Round
+    from prodmaturity.timeutil import today
+
+    round_ = Round(framework_version_id=version.id, title=title,
+                   opens_on=opens_on or today() - timedelta(days=7),
+                   closes_on=closes_on or today() + timedelta(days=21))
+    db.session.add(round_)
+    db.session.flush()
+    for council in councils:
+        db.session.add(Assessment(round_id=round_.id, council_id=council.id))
+    db.session.commit()
+    return round_
