@@ -88,13 +88,15 @@ def register_frontend(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import frameworks as _admin_frameworks  # noqa: F401  (routes on admin_bp)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .council.views import bp as council_bp
+    from .frameworks.views import bp as frameworks_bp
     from .main.views import bp as main_bp
     from .pages.views import bp as pages_bp
 
-    for bp in (main_bp, pages_bp, auth_bp, admin_bp, council_bp):
+    for bp in (main_bp, pages_bp, auth_bp, admin_bp, council_bp, frameworks_bp):
         app.register_blueprint(bp)
 
 

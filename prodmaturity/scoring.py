@@ -163,7 +163,8 @@ def _check_keys(framework: Framework, answers: Mapping, answer_type: type) -> No
 def score_maturity(framework: Framework, answers: Mapping[str, MaturityAnswer]
                    ) -> MaturityResult:
     """Per-item gaps and per-section and overall stage statistics."""
-    assert isinstance(framework.scoring, MaturityRules), "not a maturity framework"
+    if not isinstance(framework.scoring, MaturityRules):
+        raise ValueError(f"{framework.slug} is not a maturity framework")
     _check_keys(framework, answers, MaturityAnswer)
     items = tuple(
         _maturity_item(framework, section, item, answers.get(item.key, MaturityAnswer()))
@@ -253,7 +254,8 @@ def score_questionnaire(framework: Framework, answers: Mapping[str, QuestionAnsw
                         ) -> QuestionnaireResult:
     """Per-question points, section and overall percentages, bands and critical caps."""
     rules = framework.scoring
-    assert isinstance(rules, QuestionnaireRules), "not a questionnaire framework"
+    if not isinstance(rules, QuestionnaireRules):
+        raise ValueError(f"{framework.slug} is not a questionnaire framework")
     _check_keys(framework, answers, QuestionAnswer)
     questions: list[QuestionScore] = []
     sections = []

@@ -91,7 +91,8 @@ def test_route_matrix(app: Flask, people: dict[str, Any], councils: dict[str, An
 def test_council_team_lists_only_own_council(app: Flask, people: dict[str, Any],
                                              login_as: Any) -> None:
     client = login_as(people["lead"])
-    client.post("/council/team/invite", data={"name": "Nia Jones", "email": "nia@a.example"})
+    client.post("/council/team/invite", data={"name": "Nia Jones", "email": "nia@a.example",
+                                              "role": "council_officer"})
     other = login_as(people["other_lead"])
 
     page = other.get("/council/team").get_data(as_text=True)

@@ -72,16 +72,28 @@ sections:
           - {value: all, label: All, points: 4}
 """, "table-cyber")
 
-MATURITY = parse_framework("""
+
+def _area(key: str, kind: str) -> str:
+    return f"""
+      - key: {key}
+        type: {kind}
+        title: Area {key}
+        definition: D.
+        what_it_is: W.
+        why_it_matters: Y.
+        descriptors: {{low: L., mid: M., good: G., top: T.}}"""
+
+
+MATURITY = parse_framework(f"""
 slug: table-maturity
 version: "1"
 title: Table maturity
 kind: maturity
 stages:
-  - {key: low, name: Low}
-  - {key: mid, name: Mid}
-  - {key: good, name: Good}
-  - {key: top, name: Top}
+  - {{key: low, name: Low}}
+  - {{key: mid, name: Mid}}
+  - {{key: good, name: Good}}
+  - {{key: top, name: Top}}
 scoring:
   roll_up: [median, mean]
   mature_stage: good
@@ -89,23 +101,12 @@ sections:
   - key: lead
     title: Leading
     label: Theme
-    items:
-""" + "".join(f"""
-      - key: {key}
-        type: {kind}
-        title: Area {key}
-        definition: D.
-        what_it_is: W.
-        why_it_matters: Y.
-        descriptors: {{low: L., mid: M., good: G., top: T.}}
-""" if key != "enable" else """
+    items:{"".join(_area(key, "key_area") for key in ("k1", "k2", "k3", "k4"))}
   - key: enable
     title: Enablers
     label: ""
-    items:
-""" for key, kind in [("k1", "key_area"), ("k2", "key_area"), ("k3", "key_area"),
-                      ("k4", "key_area"), ("enable", ""), ("e1", "enabler"),
-                      ("e2", "enabler")]), "table-maturity")
+    items:{"".join(_area(key, "enabler") for key in ("e1", "e2"))}
+""", "table-maturity")
 
 
 def qa(value=None, na=False):
@@ -313,3 +314,10 @@ def test_shipped_reason_example(cyber, nps):
     result = score_maturity(nps, {key: MaturityAnswer(2, 3) for key in keys})
     assert result.sections[0].reasons[0] == (
         "Theme Showing leadership: median stage Developing across 4 key areas")
+
+
+def test_scoring_refuses_the_wrong_kind_of_framework():
+    with pytest.raises(ValueError, match="not a maturity framework"):
+        score_maturity(QUESTIONNAIRE, {})
+    with pytest.raises(ValueError, match="not a questionnaire framework"):
+        score_questionnaire(MATURITY, {})
