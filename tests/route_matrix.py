@@ -62,6 +62,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Council leads (each sees their own council's team)
     "council.team": only(*COUNCIL_LEADS),
     "council.invite": only(*COUNCIL_LEADS),
+    # Frameworks: a printable blank copy for everyone signed in; uploads for LGA admins
+    "frameworks.index": signed_in(200),
+    "frameworks.blank": signed_in(200),
+    "admin.frameworks": only("admin"),
 }
 
 # Routes that do not answer GET are requested with this method (and an empty form).
@@ -76,16 +80,21 @@ class Sample:
 
     councils: dict[str, Any]
     people: dict[str, Any]
+    framework_version: Any = None
 
 
 def make_sample(councils: dict[str, Any], people: dict[str, Any]) -> Sample:
-    return Sample(councils=councils, people=people)
+    from tests.factories import load_shipped_framework
+
+    return Sample(councils=councils, people=people,
+                  framework_version=load_shipped_framework("nps-2018"))
 
 
 # URL parameter name -> sample value (a function of the Sample).
 SAMPLE_VALUES: dict[str, Callable[[Sample], Any]] = {
     "token": lambda sample: "not-a-real-token",
     "gss_code": lambda sample: sample.councils["a"].gss_code,
+    "version_id": lambda sample: sample.framework_version.id,
 }
 
 
