@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from ..permissions import Role
 
@@ -40,7 +47,7 @@ class InviteForm(FlaskForm):
     )
     # Choices are checked below and in the views, with GOV.UK messages, not "Not a valid choice".
     role = RadioField("Role", widget=GovRadioInput(), validate_choice=False,
-                      validators=[InputRequired("Select a role")])
+                      validators=[DataRequired("Select a role")])
     council = SelectField("Council", widget=GovSelect(), validators=[Optional()], coerce=str,
                           validate_choice=False)
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
@@ -48,7 +55,8 @@ class InviteForm(FlaskForm):
     def set_roles(self, roles: tuple[Role, ...]) -> None:
         self.role.choices = [SelectChoice(r.value, r.label) for r in roles]
         self._role_values = {r.value for r in roles}
-        if len(roles) == 1:
+        if len(roles) == 1 and not self.role.data:
+            # The only choice is made for them; a different posted role is refused below.
             self.role.data = roles[0].value
 
     def set_councils(self, councils: list[tuple[str, str]]) -> None:

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-from .passwords import MAX_LENGTH, password_problem
+from .passwords import password_problem
 
 
 class SignInForm(FlaskForm):
@@ -45,7 +45,9 @@ class NewPasswordForm(FlaskForm):
         "Create a password",
         widget=GovPasswordInput(),
         description="Use 12 characters or more. A few unrelated words together work well.",
-        validators=[InputRequired("Enter a password"), Length(max=MAX_LENGTH)],
+        # No Length(max=...): it would add maxlength, which silently truncates pasted passwords,
+        # and a second, non-GOV.UK message; password_problem says "128 characters or fewer".
+        validators=[InputRequired("Enter a password")],
     )
     confirm = PasswordField(
         "Confirm password",

@@ -6,8 +6,18 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, has_request_context, request, session
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
 
 from .. import timeutil
 from ..extensions import db, login_manager
@@ -23,6 +33,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # our own server-side sessions do this job
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(send_to_sign_in)
+
+
+def send_to_sign_in() -> Response:
+    """Send a signed-out visitor to sign in, and back to the page afterwards.
+
+    One message only: an idle time-out has already said why. Only a GET is worth coming back
+    to (after signing in, ``next`` is fetched with GET).
+    """
+    if not session.get("_flashes"):
+        flash(login_manager.login_message, login_manager.login_message_category)
+    next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.sign_in", next=next_url))
 
 
 def load_user(user_id: str) -> User | None:

@@ -12,6 +12,7 @@ from .assessment import (
 from .audit import AuditEvent
 from .council import Council, CouncilType
 from .framework import FrameworkVersion
+from .reminder import Reminder
 from .user import Invitation, User, UserSession
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "CouncilType",
     "FrameworkVersion",
     "Invitation",
+    "Reminder",
     "Response",
     "Round",
     "SectionAssignment",

@@ -101,6 +101,9 @@ class Assessment(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("round_id", "council_id", name="uq_assessment_round_council"),
         sa.Index("ix_assessment_round_status", "round_id", "status"),
+        # The LGA's council list sorts by last activity; critical gaps filter on failures.
+        sa.Index("ix_assessment_round_activity", "round_id", "last_activity_at"),
+        sa.Index("ix_assessment_round_critical", "round_id", "critical_failures"),
     )
 
     @property

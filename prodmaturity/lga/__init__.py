@@ -1,0 +1,1 @@
+"""The LGA's pages: rounds, councils' progress, reviews and aggregated results."""
