@@ -90,13 +90,21 @@ def register_frontend(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import frameworks as _admin_frameworks  # noqa: F401  (routes on admin_bp)
     from .admin.views import bp as admin_bp
+    from .api.tokens_views import bp as api_tokens_bp
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .council import results as _council_results  # noqa: F401
     from .council.views import bp as council_bp
+    from .exports.views import bp as exports_bp
     from .frameworks.views import bp as frameworks_bp
+    from .lga import overview_views as _lga_overview  # noqa: F401  (with results_views)
+    from .lga.views import bp as lga_bp
     from .main.views import bp as main_bp
     from .pages.views import bp as pages_bp
+    from .programme.views import bp as programme_bp
 
-    for bp in (main_bp, pages_bp, auth_bp, admin_bp, council_bp, frameworks_bp):
+    for bp in (main_bp, pages_bp, auth_bp, admin_bp, council_bp, frameworks_bp, lga_bp,
+               programme_bp, exports_bp, api_bp, api_tokens_bp):
         app.register_blueprint(bp)
 
 

@@ -115,8 +115,8 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
 def stage_chart(chart_id: str, title: str, description: str, points: Sequence[StagePoint],
                 stages: Sequence[str]) -> Markup:
     """Current stage (filled circle) and target (hollow diamond) per row on the stage scale."""
-    step = 72
-    left = LABEL_WIDTH + 30
+    step = 90
+    left = LABEL_WIDTH + 45
     top = 46
 
     def x(stage: int) -> int:
@@ -149,10 +149,12 @@ def stage_chart(chart_id: str, title: str, description: str, points: Sequence[St
                          f'stroke="{BLACK}" stroke-width="2"/>')
             now = stages[point.current - 1]
             aim = stages[point.target - 1] if point.target else "no target"
-            parts.append(_text(text_x, mid + 5, f"{now} to {aim}", bold=True))
+            label = f"{now}, at target" if point.target == point.current else f"{now} to {aim}"
+            parts.append(_text(text_x, mid + 5, label, bold=True))
         rows.append("".join(parts))
     height = top + max(len(points), 1) * ROW_HEIGHT
-    return _svg(chart_id, title, description, height, legend + "".join(axis) + "".join(rows))
+    return _svg(chart_id, title, description, height, legend + "".join(axis) + "".join(rows),
+                width=text_x + 200)
 
 
 def distribution_chart(chart_id: str, title: str, description: str,
@@ -191,10 +193,11 @@ def distribution_chart(chart_id: str, title: str, description: str,
     return _svg(chart_id, title, description, height, content)
 
 
-def _svg(chart_id: str, title: str, description: str, height: int, content: str) -> Markup:
+def _svg(chart_id: str, title: str, description: str, height: int, content: str, *,
+         width: int = WIDTH) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-svg-chart" role="img" '
-        f'id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'id="{escape(chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'

@@ -96,6 +96,9 @@ def run_demo(password: str) -> list[str]:
     """Load everything; returns one progress line per step."""
     lines = [load_register()]
     ensure_people(password)
+    from .assessments import demo as _assessment_demo  # noqa: F401  (adds its step)
+    from .programme import demo as _programme_demo  # noqa: F401  (after rounds: it measures them)
+
     lines += [step() for step in DEMO_STEPS]
     return lines
 

@@ -34,7 +34,7 @@ def signed_in(status: int, anonymous: int = 302, **exceptions: int) -> dict[str,
 
 
 def only(*allowed: str, status: int = 200, others: int = 403) -> dict[str, int]:
-    """``status`` for the visitors named, 403 for the other signed-in ones, sign-in redirect else."""
+    """``status`` for the visitors named, 403 for other signed-in ones, sign-in redirect else."""
     return signed_in(others, **dict.fromkeys(allowed, status))
 
 
@@ -66,6 +66,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "frameworks.index": signed_in(200),
     "frameworks.blank": signed_in(200),
     "admin.frameworks": only("admin"),
+    # Productivity programme: LGA analysts read, LGA admins manage; council users get 403
+    "programme.dashboard": only("analyst", "admin"),
+    "programme.deliverable": only("analyst", "admin"),
+    "programme.board_report_page": only("analyst", "admin"),
+    "programme.board_report_csv": only("analyst", "admin"),
+    "programme.new_deliverable": only("admin"),
+    "programme.edit_deliverable": only("admin"),
+    "programme.add_update": only("admin"),
+    "programme.add_measure": only("admin"),
 }
 
 # Routes that do not answer GET are requested with this method (and an empty form).
@@ -95,7 +104,25 @@ SAMPLE_VALUES: dict[str, Callable[[Sample], Any]] = {
     "token": lambda sample: "not-a-real-token",
     "gss_code": lambda sample: sample.councils["a"].gss_code,
     "version_id": lambda sample: sample.framework_version.id,
+    "deliverable_id": lambda sample: sample_deliverable_id(),
 }
+
+
+def sample_deliverable_id() -> int:
+    """A programme deliverable (not any council's), made on first use."""
+    import sqlalchemy as sa
+
+    from prodmaturity.extensions import db
+    from prodmaturity.models import Deliverable
+
+    existing = db.session.scalar(sa.select(Deliverable.id).limit(1))
+    if existing is None:
+        deliverable = Deliverable(title="Sample deliverable", owner="LGA", financial_year=2018,
+                                  due_quarter=2)
+        db.session.add(deliverable)
+        db.session.commit()
+        existing = deliverable.id
+    return existing
 
 
 def url_values(arguments: set[str] | frozenset[str], sample: Sample) -> dict[str, Any]:

@@ -225,7 +225,8 @@ def test_invitation_link_signature_also_expires(
 ) -> None:
     url = invite(app, people["lead"])
     eight_days = 8 * 24 * 3600
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) + eight_days)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp",
+                        lambda self: int(time.time()) + eight_days)
     assert "This invitation link has expired" in text(app.test_client().get(url))
 
 
@@ -476,6 +477,7 @@ def test_empty_sign_in(app: Flask, client: FlaskClient) -> None:
     assert "Enter your email address" in page and "Enter your password" in page
 
 
+@pytest.mark.parametrize("config_overrides", [{"LOGIN_MAX_FAILURES": 3}])  # fewer hashes
 def test_lock_out_after_too_many_failures_and_its_expiry(
     app: Flask, people: dict[str, User], client: FlaskClient, clock: Callable[..., None]
 ) -> None:
@@ -507,6 +509,7 @@ def test_lock_expiry_by_editing_the_row(
     assert sign_in(client, "officer@a.example").status_code == 302
 
 
+@pytest.mark.parametrize("config_overrides", [{"LOGIN_MAX_FAILURES": 3}])  # fewer hashes
 def test_a_successful_sign_in_resets_the_failure_count(
     app: Flask, people: dict[str, User], client: FlaskClient
 ) -> None:

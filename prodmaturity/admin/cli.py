@@ -15,6 +15,7 @@ from ..auth.services import find_user, normalise_email
 from ..extensions import db
 from ..models import Council, User
 from ..permissions import Role
+from ..timeutil import today
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -74,4 +75,9 @@ def _council_for(role: Role, gss_code: str | None) -> Council | None:
         raise click.ClickException(
             f"No council with GSS code {gss_code}: run `flask councils load` first?"
         )
+    if not council.active_on(today()):
+        message = f"{council.name} no longer exists"
+        if council.successor_gss_code:
+            message += f": it was replaced by {council.successor_gss_code}"
+        raise click.ClickException(message)
     return council

@@ -197,6 +197,13 @@ class Profile:
     actions: tuple[Action, ...] = ()
     reasons: tuple[str, ...] = ()
 
+    def figures_for(self, key: str) -> StageFigures | RagFigures | None:
+        """This council's figures for a section, to set beside a comparison group's."""
+        return next((s for s in (*self.themes, *self.sections) if s.key == key), None)
+
+    def stage_name(self, number: int | None) -> str:
+        return self.stages[number - 1] if number else ""
+
     @property
     def next_steps(self) -> tuple[ItemProfile, ...]:
         """Items below their target, with what the next stage asks."""

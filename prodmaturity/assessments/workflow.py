@@ -21,11 +21,7 @@ from ..extensions import db
 from ..models import Assessment, AssessmentStatus, User
 from ..permissions import Permission, Role
 from ..timeutil import utcnow
-
-try:  # the results module is built alongside this one; submit stores results when it exists
-    from .results import compute_and_store
-except ImportError:  # pragma: no cover - depends on which features are installed
-    compute_and_store = None
+from .results import compute_and_store
 
 S = AssessmentStatus
 EDITABLE_STATUSES = (S.NOT_STARTED.value, S.IN_PROGRESS.value, S.RETURNED.value)
@@ -100,7 +96,8 @@ def lock_for_edit(assessment: Assessment, actor: User, today: date) -> None:
         ).rowcount
         if not touched:
             db.session.rollback()
-            raise WorkflowError("This assessment has been submitted, so it can no longer be changed")
+            raise WorkflowError(
+                "This assessment has been submitted, so it can no longer be changed")
     db.session.refresh(assessment)
 
 
@@ -153,8 +150,7 @@ def _finish_submission(assessment: Assessment, actor: User, previous: str) -> No
     _record_status(assessment, actor, previous, S.SUBMITTED.value,
                    reference=assessment.reference, sign_off_name=assessment.sign_off_name,
                    sign_off_role=assessment.sign_off_role)
-    if compute_and_store is not None:
-        compute_and_store(assessment)
+    compute_and_store(assessment)
     db.session.commit()
     _send(actor.email, f"Assessment submitted: reference {assessment.reference}",
           "submission_confirmation", assessment=assessment, user=actor)

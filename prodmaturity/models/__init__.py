@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
+from .api_token import ApiToken
 from .assessment import (
     COUNTED_STATUSES,
     Assessment,
@@ -12,18 +13,32 @@ from .assessment import (
 from .audit import AuditEvent
 from .council import Council, CouncilType
 from .framework import FrameworkVersion
+from .programme import (
+    Deliverable,
+    DeliverableStatus,
+    Measure,
+    ProgrammeRag,
+    ProgressUpdate,
+    Workstream,
+)
 from .reminder import Reminder
 from .user import Invitation, User, UserSession
 
 __all__ = [
     "COUNTED_STATUSES",
+    "ApiToken",
     "Assessment",
     "AssessmentStatus",
     "AuditEvent",
     "Council",
     "CouncilType",
+    "Deliverable",
+    "DeliverableStatus",
     "FrameworkVersion",
     "Invitation",
+    "Measure",
+    "ProgrammeRag",
+    "ProgressUpdate",
     "Reminder",
     "Response",
     "Round",
@@ -31,4 +46,5 @@ __all__ = [
     "SectionResult",
     "User",
     "UserSession",
+    "Workstream",
 ]

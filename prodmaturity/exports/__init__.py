@@ -1,0 +1,1 @@
+"""CSV and XLSX exports of rounds, results, aggregates and reference data."""
