@@ -88,12 +88,15 @@ def register_frontend(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
     from .admin import frameworks as _admin_frameworks  # noqa: F401  (routes on admin_bp)
+    from .admin import security as _admin_security  # noqa: F401  (routes on admin_bp)
     from .admin.views import bp as admin_bp
     from .api.tokens_views import bp as api_tokens_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .council import results as _council_results  # noqa: F401
+    from .council import team as _council_team  # noqa: F401  (routes on council_bp)
     from .council.views import bp as council_bp
     from .exports.views import bp as exports_bp
     from .frameworks.views import bp as frameworks_bp
@@ -104,7 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from .programme.views import bp as programme_bp
 
     for bp in (main_bp, pages_bp, auth_bp, admin_bp, council_bp, frameworks_bp, lga_bp,
-               programme_bp, exports_bp, api_bp, api_tokens_bp):
+               programme_bp, exports_bp, api_bp, api_tokens_bp, account_bp):
         app.register_blueprint(bp)
 
 

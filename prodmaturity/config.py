@@ -34,6 +34,11 @@ class Defaults:
     RATELIMIT_SIGN_IN = "20 per 5 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Two-factor sign-in: LGA roles always need it in production; council roles by this setting.
+    TWO_FACTOR_REQUIRED_LGA = True
+    TWO_FACTOR_REQUIRED_COUNCIL = True
+    TWO_FACTOR_CODE_MINUTES = 10  # an emailed code, and the wait between the two steps
+    TWO_FACTOR_MAX_ATTEMPTS = 5  # wrong codes before the account is locked
     INVITATION_DAYS = 7
     RESET_MINUTES = 60
     # Mail: written to instance/outbox unless MAIL_BACKEND is "smtp".
@@ -45,6 +50,11 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_USE_TLS = False
     MAIL_OUTBOX_DIR = ""  # default instance/outbox
+    # GOV.UK Notify (MAIL_BACKEND = "notify"): our template names -> Notify template ids; each
+    # Notify template shows ((subject)) and ((body)). A "default" id serves unlisted names.
+    NOTIFY_API_KEY = ""
+    NOTIFY_TEMPLATE_IDS: dict[str, str] = {}
+    NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
     SERVICE_NAME = "Council productivity self-assessment"
     SERVICE_URL = "http://127.0.0.1:5000"
     PRODUCTION = False
@@ -55,6 +65,7 @@ ENV_NAMES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "REDIS_URL": "REDIS_URL",
     "SECRET_KEY": "SECRET_KEY",
+    "NOTIFY_API_KEY": "NOTIFY_API_KEY",
 }
 
 
@@ -116,3 +127,7 @@ def check_production(config: dict[str, Any]) -> None:
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production"
         )
+    if config.get("PRODUCTION") and not config.get("TWO_FACTOR_REQUIRED_LGA", True):
+        raise ConfigError("LGA accounts must use two-factor sign-in in production")
+    if config.get("MAIL_BACKEND") == "notify" and not config.get("NOTIFY_API_KEY"):
+        raise ConfigError("NOTIFY_API_KEY must be set when MAIL_BACKEND is notify")

@@ -75,11 +75,70 @@ EXPECTED: dict[str, dict[str, int]] = {
     "programme.edit_deliverable": only("admin"),
     "programme.add_update": only("admin"),
     "programme.add_measure": only("admin"),
+    # LGA round overview, council list, chase list and aggregated results (issue 5)
+    "lga.round_overview": only("analyst", "admin"),
+    "lga.round_councils": only("analyst", "admin"),
+    "lga.chase": only("analyst", "admin"),
+    "lga.send_reminders": only("admin"),  # POST: an empty form asks to select a council
+    "lga.results": only("analyst", "admin"),
+    "lga.round_results": only("analyst", "admin"),
+    "lga.critical_gaps": only("analyst", "admin"),
+    # Council assessments (issue 4): council A's assessment; council B's people get 404
+    "council.assessments": only("officer", "lead", "other_officer", "other_lead"),
+    "council.assessment": only("officer", "lead") | {"other_officer": 404, "other_lead": 404},
+    "council.page": only("officer", "lead") | {"other_officer": 404, "other_lead": 404},
+    "council.check_answers": only("officer", "lead") | {"other_officer": 404,
+                                                         "other_lead": 404},
+    "council.assign_section": only("officer", "lead") | {"other_officer": 404,
+                                                          "other_lead": 404},
+    # Not yet submitted: sent back to the task list
+    "council.submitted": only("officer", "lead", status=302) | {"other_officer": 404,
+                                                                 "other_lead": 404},
+    "council.submit": only("lead") | {"other_lead": 404},
+    "council.history": only("lead") | {"other_lead": 404},
+    # No earlier round to carry answers from: 404 even for the lead
+    "council.carry_forward": only("lead", "other_lead", status=404),
+    # LGA rounds, deadlines and review (issue 4)
+    "lga.rounds": only("analyst", "admin"),
+    "lga.new_round": only("admin"),
+    "lga.round_detail": only("analyst", "admin"),
+    "lga.extend_deadline": only("admin"),
+    "lga.extend_council_deadline": only("admin"),
+    "lga.review": only("analyst", "admin"),
+    "lga.history": only("analyst", "admin"),
+    "lga.return_assessment": only("admin"),
+    # POST: the sample assessment is not submitted, so accepting is refused with a message
+    "lga.accept": only("admin", status=302),
+    # Exports (issue 7): the sample round has councils A and B, so each council's people
+    # export their own rows (200); the council register is LGA only
+    "exports.index": signed_in(200),
+    "exports.responses_long": signed_in(200),
+    "exports.responses_wide": signed_in(200),
+    "exports.results": signed_in(200),
+    "exports.aggregates": signed_in(200),
+    "exports.round_xlsx": signed_in(200),
+    "exports.register": only("analyst", "admin"),
+    # JSON API (issue 7): bearer tokens only, so a session cookie gets 401 JSON
+    "api.openapi": everyone(200),
+    "api.rounds": everyone(401),
+    "api.round_detail": everyone(401),
+    "api.round_results": everyone(401),
+    "api.council_results": everyone(401),
+    "api.council_result": everyone(401),
+    "api.frameworks": everyone(401),
+    "api.framework_detail": everyone(401),
+    # API tokens on the account page; the sample token is the officer's (404 for anyone else)
+    "api_tokens.index": signed_in(200),
+    "api_tokens.new": signed_in(200),
+    "api_tokens.revoke": signed_in(404, officer=302),
 }
 
 # Routes that do not answer GET are requested with this method (and an empty form).
 METHODS: dict[str, str] = {
     "auth.sign_out": "POST",
+    "lga.send_reminders": "POST",
+    "lga.accept": "POST",
+    "api_tokens.revoke": "POST",
 }
 
 
@@ -105,7 +164,39 @@ SAMPLE_VALUES: dict[str, Callable[[Sample], Any]] = {
     "gss_code": lambda sample: sample.councils["a"].gss_code,
     "version_id": lambda sample: sample.framework_version.id,
     "deliverable_id": lambda sample: sample_deliverable_id(),
+    "round_id": lambda sample: sample_round_id(sample),
+    "assessment_id": lambda sample: sample_assessment_id(sample),
+    "page_key": lambda sample: "engaging-councillors",
+    "section_key": lambda sample: "enablers",
+    "token_id": lambda sample: sample_api_token_id(sample),
 }
+
+
+def sample_assessment_id(sample: Sample) -> int:
+    """Council A's assessment in the sample round."""
+    import sqlalchemy as sa
+
+    from prodmaturity.extensions import db
+    from prodmaturity.models import Assessment
+
+    return db.session.scalar(sa.select(Assessment.id).where(
+        Assessment.round_id == sample_round_id(sample),
+        Assessment.council_id == sample.councils["a"].id))
+
+
+def sample_round_id(sample: Sample) -> int:
+    """A round of the sample framework with councils A and B taking part, made on first use."""
+    import sqlalchemy as sa
+
+    from prodmaturity.extensions import db
+    from prodmaturity.models import Round
+    from tests.factories import make_round
+
+    existing = db.session.scalar(sa.select(Round.id).order_by(Round.id).limit(1))
+    if existing is None:
+        existing = make_round(sample.framework_version,
+                              [sample.councils["a"], sample.councils["b"]]).id
+    return existing
 
 
 def sample_deliverable_id() -> int:
@@ -123,6 +214,18 @@ def sample_deliverable_id() -> int:
         db.session.commit()
         existing = deliverable.id
     return existing
+
+
+def sample_api_token_id(sample: Sample) -> int:
+    """An API token of council A's officer, made on first use."""
+    import sqlalchemy as sa
+
+    from prodmaturity.api.tokens import create_token
+    from prodmaturity.extensions import db
+    from prodmaturity.models import ApiToken
+
+    existing = db.session.scalar(sa.select(ApiToken.id).limit(1))
+    return existing or create_token(sample.people["officer"], "Sample token")[0].id
 
 
 def url_values(arguments: set[str] | frozenset[str], sample: Sample) -> dict[str, Any]:

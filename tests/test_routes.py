@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.reset_password",  # the emailed link is the credential
     "auth.accept_invitation",  # likewise
+    "api.openapi",  # the API's description: no data, and clients read it before they have a token
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from .passwords import password_problem
@@ -76,3 +76,43 @@ class ChangePasswordForm(NewPasswordForm):
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter your current password")],
     )
+
+
+class SecurityCodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the security code"), Length(max=20)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        "Recovery code",
+        widget=GovTextInput(),
+        description="One of the recovery codes you saved when you set up two-factor sign-in",
+        validators=[InputRequired("Enter a recovery code"), Length(max=40)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """Asked before a change to sign-in security, so an unattended browser cannot make it."""
+
+    current_password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class AuthenticatorForm(ConfirmPasswordForm):
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        description="The 6-digit code your app shows for this service",
+        validators=[InputRequired("Enter the code from your authenticator app"), Length(max=20)],
+    )
+    submit = SubmitField("Turn on authenticator app", widget=GovSubmitInput())

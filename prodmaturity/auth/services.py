@@ -48,6 +48,9 @@ def authenticate(email: str, password: str) -> SignInResult:
     now = timeutil.utcnow()
     if user is None:
         verify_password(DUMMY_HASH, password)
+        # Kept so the LGA can spot someone trying addresses (credential stuffing).
+        audit.record("sign_in_failed", detail={"email": normalise_email(email)[:254]})
+        db.session.commit()
         return SignInResult(SignInOutcome.BAD_CREDENTIALS)
     if user.locked_until and user.locked_until > now:
         audit.record("sign_in_refused_locked", actor=user, subject=user)
@@ -56,11 +59,19 @@ def authenticate(email: str, password: str) -> SignInResult:
     if not verify_password(user.password_hash, password):
         return _count_failure(user, now)
     if not user.is_active:
+        audit.record("sign_in_refused_deactivated", actor=user, subject=user)
+        db.session.commit()
         return SignInResult(SignInOutcome.DEACTIVATED, user)
     user.failed_sign_ins = 0
     user.locked_until = None
-    audit.record("sign_in", actor=user, subject=user)
+    db.session.commit()
     return SignInResult(SignInOutcome.OK, user)
+
+
+def record_sign_in(user: User, second_factor: str | None) -> None:
+    """Audit a completed sign-in (the caller's start_session commits it)."""
+    audit.record("sign_in", actor=user, subject=user, council_id=user.council_id,
+                 detail={"second_factor": second_factor})
 
 
 def _count_failure(user: User, now: datetime) -> SignInResult:

@@ -61,7 +61,7 @@ def load_user(user_id: str) -> User | None:
         return None
     now = timeutil.utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    lifetime = current_app.permanent_session_lifetime  # a timedelta even when set in seconds
     if now - record.last_seen_at > idle or now - record.created_at > lifetime:
         reason = "idle" if now - record.last_seen_at > idle else "expired"
         _end(record, reason)

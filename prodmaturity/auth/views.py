@@ -15,11 +15,20 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import timeutil
 from ..extensions import limiter
+from ..models.user import User
 from ..permissions import Permission, public, requires
 from ..urls import safe_next
-from . import services
-from .forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, SignInForm
+from . import pending, services, two_factor
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    NewPasswordForm,
+    RecoveryCodeForm,
+    SecurityCodeForm,
+    SignInForm,
+)
 from .passwords import verify_password
 from .sessions import end_current_session, start_session
 
@@ -42,10 +51,98 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         result = services.authenticate(form.email.data or "", form.password.data or "")
         if result.outcome is services.SignInOutcome.OK and result.user:
-            start_session(result.user)
-            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+            next_url = safe_next(request.args.get("next"), url_for("main.home"))
+            if not two_factor.needed(result.user):
+                return _complete_sign_in(result.user, None, next_url)
+            pending.start(result.user, next_url)
+            if two_factor.method_for(result.user) == two_factor.EMAIL:
+                two_factor.send_email_code(result.user)
+            return redirect(url_for("auth.two_factor"))
         form.email.errors = [_sign_in_error(result)]
     return render_template("auth/sign_in.html", form=form)
+
+
+def _complete_sign_in(user: User, second_factor: str | None, next_url: str) -> Response:
+    services.record_sign_in(user, second_factor)
+    start_session(user)  # only now is anyone signed in
+    return redirect(next_url)
+
+
+def _pending_or_sign_in() -> User | Response:
+    user = pending.user()
+    if user is None:
+        flash("Sign in again to continue", "info")
+        return redirect(url_for("auth.sign_in"))
+    return user
+
+
+@bp.route("/sign-in/security-code", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def two_factor_code() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user = _pending_or_sign_in()
+    if not isinstance(user, User):
+        return user
+    method = two_factor.method_for(user)
+    form = SecurityCodeForm()
+    if form.validate_on_submit():
+        result = two_factor.verify(user, form.code.data or "")
+        if result.ok:
+            return _complete_sign_in(user, method, pending.next_url() or url_for("main.home"))
+        if result.outcome is two_factor.CodeOutcome.LOCKED:
+            return _locked(result, method)
+        form.code.errors = [two_factor.message_for(result, method)]
+    return render_template("auth/security_code.html", form=form, method=method, email=user.email)
+
+
+def _locked(result: two_factor.CodeResult, method: str) -> Response:
+    pending.clear()
+    flash(two_factor.message_for(result, method), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sign-in/security-code/new", methods=["POST"])
+@public
+@limiter.limit(_sign_in_limit)
+def new_security_code() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user = _pending_or_sign_in()
+    if not isinstance(user, User):
+        return user
+    if two_factor.method_for(user) != two_factor.EMAIL:
+        return redirect(url_for("auth.two_factor_code"))
+    if two_factor.may_send_code(user, timeutil.utcnow()):
+        two_factor.send_email_code(user)
+        flash(f"We have sent a new code to {user.email}", "success")
+    else:
+        flash("You have asked for too many codes. Wait a few minutes, then try again", "info")
+    return redirect(url_for("auth.two_factor_code"))
+
+
+@bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def recovery_code() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user = _pending_or_sign_in()
+    if not isinstance(user, User):
+        return user
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        result = two_factor.use_recovery_code(user, form.code.data or "")
+        if result.ok:
+            flash(f"You have {two_factor.recovery_codes_left(user)} recovery codes left. "
+                  "Create new ones from your account page if you are running out", "info")
+            return _complete_sign_in(user, two_factor.RECOVERY,
+                                     pending.next_url() or url_for("main.home"))
+        if result.outcome is two_factor.CodeOutcome.LOCKED:
+            return _locked(result, two_factor.RECOVERY)
+        form.code.errors = [two_factor.message_for(result, two_factor.RECOVERY)]
+    return render_template("auth/recovery_code.html", form=form)
 
 
 def _sign_in_error(result: services.SignInResult) -> str:
@@ -81,6 +178,8 @@ def accept_invitation(token: str) -> str | Response:
         except services.InvitationError as exc:
             return render_template("auth/link_problem.html", problem=str(exc),
                                    kind="invitation"), 410
+        # The emailed invitation link has just proved the address, as an emailed code would.
+        services.record_sign_in(user, "invitation_link")
         start_session(user)
         flash("Your account is ready. You are signed in", "success")
         return redirect(url_for("main.home"))

@@ -12,7 +12,7 @@ rows need nothing from the request, only the database.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 from flask import (
     Blueprint,
@@ -22,7 +22,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    send_file,
 )
 from flask_login import current_user
 
@@ -123,8 +122,18 @@ def round_xlsx(round_id: int) -> Response:
                              now_iso=utcnow().isoformat(timespec="seconds")).splitlines()
     workbook = round_workbook(info, scope, readme)
     services.record_export(current_user, "round-xlsx", round_id=round_id, scope=scope)
-    return send_file(workbook, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"{info.slug}-round-{info.id}.xlsx")
+    response = Response(_file_chunks(workbook), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{info.slug}-round-{info.id}.xlsx"')
+    return response
+
+
+def _file_chunks(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """Send a file in pieces; closing it (and so deleting the temporary file) however the
+    response ends, even if the client goes away part way."""
+    with file:
+        while chunk := file.read(size):
+            yield chunk
 
 
 @bp.route("/councils.csv")

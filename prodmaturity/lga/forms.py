@@ -90,12 +90,15 @@ class NewRoundForm(FlaskForm):
     def validate_participants(self, field: RadioField) -> None:
         if field.data not in ("all", "chosen"):
             raise ValidationError("Select which councils take part")
-        if field.data == "chosen":
-            codes = self.gss_codes() or []
-            if not codes:
-                self.councils.errors.append("Enter the GSS code of at least one council")
-            elif bad := [c for c in codes if not GSS_CODE.fullmatch(c)]:
-                self.councils.errors.append(f"These are not GSS codes: {', '.join(bad)}")
+
+    def validate_councils(self, field: TextAreaField) -> None:
+        if self.participants.data != "chosen":
+            return
+        codes = self.gss_codes() or []
+        if not codes:
+            raise ValidationError("Enter the GSS code of at least one council")
+        if bad := [c for c in codes if not GSS_CODE.fullmatch(c)]:
+            raise ValidationError(f"These are not GSS codes: {', '.join(bad)}")
 
     def validate_framework_version(self, field: SelectField) -> None:
         if self.chosen_version() is None:

@@ -22,7 +22,7 @@ from .programme import (
     Workstream,
 )
 from .reminder import Reminder
-from .user import Invitation, User, UserSession
+from .user import EmailCode, Invitation, RecoveryCode, User, UserSession
 
 __all__ = [
     "COUNTED_STATUSES",
@@ -33,12 +33,14 @@ __all__ = [
     "Council",
     "CouncilType",
     "Deliverable",
+    "EmailCode",
     "DeliverableStatus",
     "FrameworkVersion",
     "Invitation",
     "Measure",
     "ProgrammeRag",
     "ProgressUpdate",
+    "RecoveryCode",
     "Reminder",
     "Response",
     "Round",

@@ -29,6 +29,15 @@ class User(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None]
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Two-factor: None until chosen ("email" codes are used when it is required but unset).
+    two_factor_method: Mapped[str | None] = mapped_column(sa.String(10))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # A secret shown on the set-up page but not yet confirmed with a code from the app.
+    totp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The last 30-second TOTP step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Wrong second-step codes since the last success, counted in SQL across app instances.
+    two_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     council: Mapped[Council | None] = relationship(lazy="joined")
 
@@ -59,6 +68,12 @@ class User(UserMixin, db.Model):
     @property
     def is_lga(self) -> bool:
         return self.role_enum.is_lga
+
+    @property
+    def two_factor_label(self) -> str:
+        return {"totp": "Authenticator app", "email": "Codes by email"}.get(
+            self.two_factor_method or "", "Not set up"
+        )
 
     def can(self, permission: Permission) -> bool:
         return self.is_active and role_can(self.role, permission)
@@ -110,3 +125,28 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(sa.String(200))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the second factor is lost; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class EmailCode(db.Model):
+    """A 6-digit sign-in code sent by email: single use, short-lived, stored as an HMAC."""
+
+    __tablename__ = "email_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

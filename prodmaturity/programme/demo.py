@@ -154,8 +154,9 @@ def _ensure(plan: DemoDeliverable, workstreams: dict[str, Workstream]) -> tuple[
             plan.title, plan.description, plan.owner, plan.year, plan.due_quarter, plan.mou,
             plan.funding, plan.status, plan.updates[-1][1] if plan.updates else "green",
             tuple(workstreams[key].id for key in plan.workstreams)), None)
-    have = set(db.session.execute(sa.select(ProgressUpdate.financial_year, ProgressUpdate.quarter)
-                                  .where(ProgressUpdate.deliverable_id == item.id)).tuples())
+    have = {(year, number) for year, number in db.session.execute(
+        sa.select(ProgressUpdate.financial_year, ProgressUpdate.quarter)
+        .where(ProgressUpdate.deliverable_id == item.id))}
     for number, rag, narrative in plan.updates:
         quarter = Quarter(plan.year, number)
         if (quarter.year, quarter.number) not in have:

@@ -26,7 +26,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import DeliverableStatus, ProgrammeRag, Round, Workstream
 from .measures import kind_choices
@@ -89,7 +89,8 @@ class MeasureForm(FlaskForm):
         InputRequired("Enter a name for the measure"), Length(max=200)])
     round_id = SelectField("Round", widget=GovSelect(), coerce=int,
                            validators=[InputRequired("Select a round")])
-    kind = SelectField("What to measure", widget=GovSelect(), choices=kind_choices(),
+    kind = SelectField("What to measure", widget=GovSelect(),
+                       choices=[SelectChoice(key, name) for key, name in kind_choices()],
                        validators=[InputRequired("Select what to measure")])
     area = StringField("Key area, theme or section (optional)", widget=GovTextInput(),
                        validators=[Optional(), Length(max=60)])
@@ -111,6 +112,7 @@ class QuarterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # DataRequired, not InputRequired: with no quarter in the address the default applies.
     quarter = SelectField("Quarter", widget=GovSelect(),
-                          validators=[InputRequired("Select a quarter")])
+                          validators=[DataRequired("Select a quarter")])
     submit = SubmitField("Show report", widget=GovSubmitInput())
