@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
@@ -55,10 +55,10 @@ def _template_context() -> dict[str, Any]:
         "nav_items": [],
         "sign_in_href": None,
         "account": None,
-        "home_href": home_href(),
-        "sign_out_href": sign_out_href(),
+        "home_href": home_href() if has_request_context() else "/",
+        "sign_out_href": sign_out_href() if has_request_context() else None,
     }
-    if g.get("plain_error_page"):
+    if g.get("plain_error_page") or not has_request_context():
         return context
     user = current_user
     if getattr(user, "is_authenticated", False):

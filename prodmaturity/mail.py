@@ -2,7 +2,9 @@
 
 By default each message is written to ``instance/outbox/`` as an ``.eml`` file (and logged), so a
 local run and the tests can read exactly what would have been sent. ``MAIL_BACKEND = "smtp"`` sends
-through the configured SMTP server instead.
+through the configured SMTP server instead, and ``"notify"`` through GOV.UK Notify (public-sector
+deployments): each of our templates maps to a Notify template id that shows ``((subject))`` and
+``((body))``, so the wording stays in this repository.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def send(to: str, subject: str, template: str, **context: object) -> EmailMessag
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
         _send_smtp(message)
+    elif backend == "notify":
+        _send_notify(to, subject, body, template)
     elif backend == "outbox":
         _write_outbox(message)
     else:
@@ -66,6 +70,26 @@ def _send_smtp(message: EmailMessage) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def notify_template_id(template: str) -> str:
+    ids = current_app.config["NOTIFY_TEMPLATE_IDS"] or {}
+    template_id = ids.get(template) or ids.get("default")
+    if not template_id:
+        raise ValueError(f"NOTIFY_TEMPLATE_IDS has no id for {template!r} and no default")
+    return str(template_id)
+
+
+def _send_notify(to: str, subject: str, body: str, template: str) -> None:
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    config = current_app.config
+    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"])
+    client.send_email_notification(
+        email_address=to,
+        template_id=notify_template_id(template),
+        personalisation={"subject": subject, "body": body},
+    )
 
 
 def outbox_dir() -> Path:

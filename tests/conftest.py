@@ -43,6 +43,8 @@ def base_config(database_url: str, outbox: Path) -> dict[str, Any]:
         "SERVICE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "TWO_FACTOR_REQUIRED_LGA": False,
+        "TWO_FACTOR_REQUIRED_COUNCIL": False,
     }
 
 

@@ -56,12 +56,40 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.forgot_password": everyone(200),
     "auth.reset_password": everyone(410),
     "auth.change_password": signed_in(200),
+    # The second sign-in step: without a pending sign-in, back to sign in (signed in: home)
+    "auth.two_factor_code": everyone(302),
+    "auth.recovery_code": everyone(302),
+    "auth.new_security_code": everyone(302),
+    # Your account
+    "account.index": signed_in(200),
+    "account.authenticator": signed_in(200),
+    "account.email_codes": signed_in(200),
+    "account.recovery_codes": signed_in(200),
+    "account.sign_out_others": signed_in(302),
     # LGA admin
     "admin.users": only("admin"),
     "admin.invite": only("admin"),
+    "admin.user": only("admin"),
+    "admin.needs_attention": only("admin"),
+    "admin.security_events": only("admin"),
+    "admin.security_events_csv": only("admin"),
+    # POST actions on the sample leaver and invitation (council A); each redirects back
+    "admin.deactivate_user": only("admin", status=302),
+    "admin.make_lead": only("admin", status=302),
+    "admin.reactivate_user": only("admin", status=302),
+    "admin.reset_two_factor": only("admin", status=302),
+    "admin.resend_invitation": only("admin", status=302),
+    "admin.revoke_invitation": only("admin", status=302),
     # Council leads (each sees their own council's team)
     "council.team": only(*COUNCIL_LEADS),
     "council.invite": only(*COUNCIL_LEADS),
+    # A lead's own council's people and invitations; another council's are 404
+    "council.team_member": {**only("lead"), "other_lead": 404},
+    "council.deactivate_member": {**only("lead", status=302), "other_lead": 404},
+    "council.hand_over_lead": {**only("lead", status=302), "other_lead": 404},
+    "council.reactivate_member": {**only("lead", status=302), "other_lead": 404},
+    "council.resend_invitation": {**only("lead", status=302), "other_lead": 404},
+    "council.revoke_invitation": {**only("lead", status=302), "other_lead": 404},
     # Frameworks: a printable blank copy for everyone signed in; uploads for LGA admins
     "frameworks.index": signed_in(200),
     "frameworks.blank": signed_in(200),
@@ -96,6 +124,8 @@ EXPECTED: dict[str, dict[str, int]] = {
                                                                  "other_lead": 404},
     "council.submit": only("lead") | {"other_lead": 404},
     "council.history": only("lead") | {"other_lead": 404},
+    # Results (draft until submitted): the council's own people only
+    "council.results": only("officer", "lead") | {"other_officer": 404, "other_lead": 404},
     # No earlier round to carry answers from: 404 even for the lead
     "council.carry_forward": only("lead", "other_lead", status=404),
     # LGA rounds, deadlines and review (issue 4)
@@ -136,6 +166,19 @@ EXPECTED: dict[str, dict[str, int]] = {
 # Routes that do not answer GET are requested with this method (and an empty form).
 METHODS: dict[str, str] = {
     "auth.sign_out": "POST",
+    "auth.new_security_code": "POST",
+    "account.sign_out_others": "POST",
+    "admin.deactivate_user": "POST",
+    "admin.make_lead": "POST",
+    "admin.reactivate_user": "POST",
+    "admin.reset_two_factor": "POST",
+    "admin.resend_invitation": "POST",
+    "admin.revoke_invitation": "POST",
+    "council.deactivate_member": "POST",
+    "council.hand_over_lead": "POST",
+    "council.reactivate_member": "POST",
+    "council.resend_invitation": "POST",
+    "council.revoke_invitation": "POST",
     "lga.send_reminders": "POST",
     "lga.accept": "POST",
     "api_tokens.revoke": "POST",
@@ -164,6 +207,10 @@ SAMPLE_VALUES: dict[str, Callable[[Sample], Any]] = {
     "gss_code": lambda sample: sample.councils["a"].gss_code,
     "version_id": lambda sample: sample.framework_version.id,
     "deliverable_id": lambda sample: sample_deliverable_id(),
+    # A council A officer, and an open invitation to council A, both made for the matrix: the
+    # POST routes act on them (deactivate before hand-over, so the lead keeps the lead role).
+    "user_id": lambda sample: sample_leaver_id(sample),
+    "invitation_id": lambda sample: sample_invitation_id(sample),
     "round_id": lambda sample: sample_round_id(sample),
     "assessment_id": lambda sample: sample_assessment_id(sample),
     "page_key": lambda sample: "engaging-councillors",
@@ -226,6 +273,42 @@ def sample_api_token_id(sample: Sample) -> int:
 
     existing = db.session.scalar(sa.select(ApiToken.id).limit(1))
     return existing or create_token(sample.people["officer"], "Sample token")[0].id
+
+
+def sample_leaver_id(sample: Sample) -> int:
+    import sqlalchemy as sa
+
+    from prodmaturity.extensions import db
+    from prodmaturity.models import User
+    from prodmaturity.permissions import Role
+    from tests.factories import make_user
+
+    existing = db.session.scalar(sa.select(User.id).where(User.email == "leaver@a.example"))
+    if existing is None:
+        existing = make_user("leaver@a.example", Role.COUNCIL_OFFICER, sample.councils["a"]).id
+    return existing
+
+
+def sample_invitation_id(sample: Sample) -> int:
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from prodmaturity.extensions import db
+    from prodmaturity.models import Invitation
+    from prodmaturity.timeutil import utcnow
+
+    existing = db.session.scalar(sa.select(Invitation.id).where(
+        Invitation.email == "invited@a.example"))
+    if existing is None:
+        invitation = Invitation(email="invited@a.example", name="Ivy Invited",
+                                role="council_officer", council_id=sample.councils["a"].id,
+                                invited_by_id=sample.people["lead"].id,
+                                expires_at=utcnow() + timedelta(days=7))
+        db.session.add(invitation)
+        db.session.commit()
+        existing = invitation.id
+    return existing
 
 
 def url_values(arguments: set[str] | frozenset[str], sample: Sample) -> dict[str, Any]:

@@ -118,16 +118,20 @@ def test_dashboard_shows_workstreams_measures_and_no_data(world: World, people: 
 
 def test_measures_link_to_the_aggregated_view_when_it_exists(world: World, app: Flask,
                                                              admin: Any) -> None:
-    m = measure(world, world.nps, "returns_received")
-    page = admin.get(f"/programme/deliverables/{world.deliverable.id}").get_data(as_text=True)
     from prodmaturity.programme.links import source_url
 
-    with app.test_request_context():
-        url = source_url(m)
-    if url is None:
-        assert "lga.round_detail" not in app.view_functions
-    else:
-        assert f'href="{url}"' in page
+    share = measure(world, world.nps, "share_at_stage", AREA, 3)
+    gaps = measure(world, world.cyber, "councils_with_critical_gap")
+    page = admin.get(f"/programme/deliverables/{world.deliverable.id}").get_data(as_text=True)
+    expected = {share: ("lga.round_results", world.nps.id),
+                gaps: ("lga.critical_gaps", world.cyber.id)}
+    for m, (endpoint, round_id) in expected.items():
+        with app.test_request_context():
+            url = source_url(m)
+            if endpoint in app.view_functions:
+                assert url == url_for(endpoint, round_id=round_id)
+        if url:
+            assert f'href="{url}"' in page
 
 
 def test_board_report_page_and_csv_agree(world: World, admin: Any) -> None:

@@ -22,6 +22,11 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.reset_password",  # the emailed link is the credential
     "auth.accept_invitation",  # likewise
+    # The second sign-in step: nobody is signed in yet; each needs the pending-sign-in marker
+    # that only a correct password sets, and sends everyone else back to sign in.
+    "auth.two_factor_code",
+    "auth.recovery_code",
+    "auth.new_security_code",
     "api.openapi",  # the API's description: no data, and clients read it before they have a token
 }
 

@@ -34,7 +34,8 @@ def _password_ok(form: ConfirmPasswordForm) -> bool:
 def index() -> str:
     user = _me()
     return render_template(
-        "account/index.html", user=user, sign_ins=services.recent_sign_ins(user, session.get("sid")),
+        "account/index.html", user=user,
+        sign_ins=services.recent_sign_ins(user, session.get("sid")),
         required=two_factor.required_for(user), needed=two_factor.needed(user),
         method=two_factor.method_for(user), codes_left=two_factor.recovery_codes_left(user))
 

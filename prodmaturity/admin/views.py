@@ -1,12 +1,16 @@
-"""LGA admin: people and invitations."""
+"""LGA admin: people, invitations, leavers and councils left without a lead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..account.services import recent_sign_ins
+from ..auth import lifecycle, two_factor
 from ..auth import services as auth_services
 from ..extensions import db
 from ..models import Council, Invitation, User
@@ -20,16 +24,105 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @requires(Permission.LGA_ADMIN)
 def users() -> str:
-    page = db.paginate(
-        sa.select(User).order_by(User.role, User.name), per_page=50, error_out=False
-    )
-    invitations = db.session.scalars(
-        sa.select(Invitation)
-        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
-        .order_by(Invitation.created_at.desc())
-        .limit(50)
-    ).all()
-    return render_template("admin/users.html", page=page, invitations=invitations)
+    council = None
+    if request.args.get("council"):
+        council = db.first_or_404(
+            sa.select(Council).where(Council.gss_code == request.args["council"]))
+    query = sa.select(User).order_by(User.role, User.name)
+    invitations = (sa.select(Invitation)
+                   .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+                   .order_by(Invitation.created_at.desc()).limit(50))
+    if council is not None:
+        query = query.where(User.council_id == council.id)
+        invitations = invitations.where(Invitation.council_id == council.id)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page, council=council,
+                           invitations=db.session.scalars(invitations).all())
+
+
+@bp.route("/users/<int:user_id>")
+@requires(Permission.LGA_ADMIN)
+def user(user_id: int) -> str:
+    person = db.get_or_404(User, user_id)
+    return render_template("admin/users_person.html", person=person,
+                           may_manage=lifecycle.may_manage(current_user, person),
+                           sign_ins=recent_sign_ins(person, None, limit=5),
+                           recovery_codes_left=two_factor.recovery_codes_left(person))
+
+
+def _act(action: Callable[[], object], done: str, back: str) -> Response:
+    """Run a lifecycle change and say how it went on the next page."""
+    try:
+        action()
+    except lifecycle.LifecycleError as exc:
+        flash(str(exc), "info")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def deactivate_user(user_id: int) -> Response:
+    person = db.get_or_404(User, user_id)
+    return _act(lambda: lifecycle.deactivate(current_user, person),
+                f"{person.name}'s account has been deactivated and they have been signed out",
+                url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def reactivate_user(user_id: int) -> Response:
+    person = db.get_or_404(User, user_id)
+    return _act(lambda: lifecycle.reactivate(current_user, person),
+                f"{person.name}'s account is active again",
+                url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/make-lead", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def make_lead(user_id: int) -> Response:
+    person = db.get_or_404(User, user_id)
+    council_name = person.council.name if person.council else ""
+    return _act(lambda: lifecycle.hand_over_lead(current_user, person),
+                f"{person.name} is now the council lead for {council_name}",
+                url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/reset-two-factor", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def reset_two_factor(user_id: int) -> Response:
+    person = db.get_or_404(User, user_id)
+    if person.id == current_user.id:
+        flash("You cannot reset your own sign-in security. Ask another LGA admin", "info")
+    else:
+        two_factor.reset_by_admin(current_user, person)
+        flash(f"{person.name}'s sign-in security has been reset. They will get codes by email",
+              "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def resend_invitation(invitation_id: int) -> Response:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    return _act(lambda: lifecycle.resend_invitation(current_user, invitation),
+                f"Invitation sent again to {invitation.email}", url_for("admin.users"))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@requires(Permission.LGA_ADMIN)
+def revoke_invitation(invitation_id: int) -> Response:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    return _act(lambda: lifecycle.revoke_invitation(current_user, invitation),
+                f"Invitation to {invitation.email} withdrawn", url_for("admin.users"))
+
+
+@bp.route("/needs-attention")
+@requires(Permission.LGA_ADMIN)
+def needs_attention() -> str:
+    return render_template("admin/needs_attention.html",
+                           councils=lifecycle.councils_without_a_lead(today()))
 
 
 def active_council_choices() -> list[tuple[str, str]]:

@@ -57,7 +57,7 @@ def sign_in() -> str | Response:
             pending.start(result.user, next_url)
             if two_factor.method_for(result.user) == two_factor.EMAIL:
                 two_factor.send_email_code(result.user)
-            return redirect(url_for("auth.two_factor"))
+            return redirect(url_for("auth.two_factor_code"))
         form.email.errors = [_sign_in_error(result)]
     return render_template("auth/sign_in.html", form=form)
 
@@ -135,10 +135,11 @@ def recovery_code() -> str | Response:
     if form.validate_on_submit():
         result = two_factor.use_recovery_code(user, form.code.data or "")
         if result.ok:
+            response = _complete_sign_in(user, two_factor.RECOVERY,
+                                         pending.next_url() or url_for("main.home"))
             flash(f"You have {two_factor.recovery_codes_left(user)} recovery codes left. "
                   "Create new ones from your account page if you are running out", "info")
-            return _complete_sign_in(user, two_factor.RECOVERY,
-                                     pending.next_url() or url_for("main.home"))
+            return response
         if result.outcome is two_factor.CodeOutcome.LOCKED:
             return _locked(result, two_factor.RECOVERY)
         form.code.errors = [two_factor.message_for(result, two_factor.RECOVERY)]

@@ -10,13 +10,12 @@ from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
 from ..models import Measure
-from .measures import CHANGE
 
-RESULTS = ("lga.round_results", "lga.results")
+# Each endpoint takes the round's id (an endpoint without it would get it as a query string).
+RESULTS = ("lga.round_results",)
 SOURCES: dict[str, tuple[str, ...]] = {
-    "returns_received": ("lga.round_detail",),
-    "councils_with_critical_gap": ("lga.critical_gaps", "lga.round_critical", *RESULTS),
-    CHANGE: ("lga.round_change", "lga.change", *RESULTS),
+    "returns_received": ("lga.round_overview",),
+    "councils_with_critical_gap": ("lga.critical_gaps", *RESULTS),
 }
 FALLBACK = "lga.round_detail"
 
