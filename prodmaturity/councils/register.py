@@ -106,7 +106,7 @@ def read_councils_csv(stream: IO[str]) -> list[CouncilRecord]:
     header = set(next(csv.reader(io.StringIO(text)), []))
     if set(REGISTER_COLUMNS) <= header:
         return read_register_csv(io.StringIO(text))
-    if MYSOCIETY_COLUMNS <= header:
+    if header >= MYSOCIETY_COLUMNS:
         return read_mysociety_csv(io.StringIO(text))
     raise RegisterError(
         f"the header is not {','.join(REGISTER_COLUMNS)} (nor mySociety's local authority columns)",
