@@ -126,7 +126,8 @@ class Officer(threading.Thread):
         self.outcomes: list[Outcome] = []
         self.page_seconds: list[float] = []
         self.failure: str | None = None
-        self.rng = random.Random(email)
+        # Fresh values every run: re-posting a value already stored is (rightly) no change.
+        self.rng = random.Random(f"{email}:{time.time_ns()}")
 
     def sign_in(self) -> None:
         page = self.session.get(f"{self.base}/sign-in", timeout=30)
@@ -173,8 +174,12 @@ class Officer(threading.Thread):
         started = time.perf_counter()
         response = self.session.post(url, data=fields, timeout=60, allow_redirects=False)
         seconds = time.perf_counter() - started
-        if response.status_code == 302:
-            status = "accepted"
+        location = response.headers.get("Location", "")
+        if response.status_code == 302 and location.endswith(
+                f"/council/assessments/{self.assessment_id}"):
+            status = "accepted"  # the task list; anything else is not a save
+        elif response.status_code == 302:
+            status = f"error: redirected to {location}"
         elif response.status_code == 200 and CONFLICT_TEXT in response.text:
             status = "conflict"
         else:
@@ -275,9 +280,9 @@ def run_concurrency(url: str, officers: int = 50, saves: int = 8, workers: int =
     lost, problems = verify(outcomes, before, _snapshot(engine, ids),
                             _audited(engine, ids, since))
     engine.dispose()
-    problems += [o.failure for o in crew if o.failure]
+    problems = [o.failure for o in crew if o.failure] + problems
     counts = Counter("error" if o.status.startswith("error") else o.status for o in outcomes)
-    problems += sorted({o.status for o in outcomes if o.status.startswith("error")})[:5]
+    problems = sorted({o.status for o in outcomes if o.status.startswith("error")})[:5] + problems
     return ConcurrencyResult(
         "postgres" if url.startswith("postgres") else "sqlite", officers, workers, think,
         len(outcomes), counts["accepted"], counts["conflict"], counts["error"], lost, seconds,

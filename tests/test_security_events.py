@@ -1,4 +1,4 @@
-"""Security events are recorded with who, when and from where; LGA admins filter and download them."""
+"""Security events are recorded with who, when and from where; LGA admins filter and get a CSV."""
 
 from __future__ import annotations
 

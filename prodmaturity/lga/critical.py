@@ -16,7 +16,7 @@ from ..frameworks.model import BANDS, Question, band_label
 from ..models.assessment import COUNTED_STATUSES, Assessment, Response, Round
 from ..models.council import Council
 from .filters import CouncilFilter
-from .overview import Page, _type_label, paginate
+from .overview import Page, paginate, type_label
 
 _BAND_RANK = sa.case({band: rank for rank, band in enumerate(BANDS)},
                      value=Assessment.overall_band, else_=len(BANDS))
@@ -54,7 +54,7 @@ def critical_gaps(round_: Round, council_filter: CouncilFilter | None = None, *,
     )
 
     def row(r: Any) -> CriticalGap:
-        return CriticalGap(r[0], r.name, r.region, _type_label(r.type), r.overall_band,
+        return CriticalGap(r[0], r.name, r.region, type_label(r.type), r.overall_band,
                            r.overall_percent, r.critical_failures)
 
     result = paginate(stmt, page, per_page, row)

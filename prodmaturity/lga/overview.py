@@ -83,7 +83,7 @@ def round_overview(round_: Round, council_filter: CouncilFilter | None = None,
         extensions += extended
         for counts in (national,
                        regions.setdefault(region, StatusCounts(region)),
-                       types.setdefault(kind, StatusCounts(_type_label(kind)))):
+                       types.setdefault(kind, StatusCounts(type_label(kind)))):
             counts.counts[status] = counts.counts.get(status, 0) + count
     day = today or today_utc()
     return RoundOverview(
@@ -96,7 +96,7 @@ def round_overview(round_: Round, council_filter: CouncilFilter | None = None,
     )
 
 
-def _type_label(kind: str) -> str:
+def type_label(kind: str) -> str:
     try:
         return COUNCIL_TYPE_LABELS[CouncilType(kind)]
     except ValueError:
@@ -228,7 +228,7 @@ def council_list(round_: Round, *, council_filter: CouncilFilter | None = None,
 
     def row(r: Any) -> CouncilRow:
         done = r.status in COUNTED_STATUSES
-        return CouncilRow(r[0], r[1], r.name, r.region, _type_label(r.type), r.status,
+        return CouncilRow(r[0], r[1], r.name, r.region, type_label(r.type), r.status,
                           r.last_activity_at, r.lead_name, r.lead_count or 0, r.deadline,
                           None if done else (r.deadline - day).days)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -72,19 +73,75 @@ class LiveServer:
         )
         return result.stdout
 
-    def outbox_links(self, to: str) -> list[str]:
-        """Links in emails sent to ``to``, oldest first (read from the .eml outbox)."""
+    def python(self, code: str) -> str:
+        """Run ``code`` inside the app's context against the live database; return its stdout."""
+        script = "from wsgi import app\nwith app.app_context():\n" + "".join(
+            f"    {line}\n" for line in code.strip().splitlines())
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=self.env,
+                                capture_output=True, text=True, check=False)
+        if result.returncode:
+            raise RuntimeError(result.stderr)
+        return result.stdout
+
+    def emails(self, to: str) -> list[tuple[str, str]]:
+        """(subject, plain body) of each email sent to ``to``, oldest first (the .eml outbox)."""
         from email import policy
         from email.parser import BytesParser
 
-        links = []
+        found = []
         for path in sorted(self.outbox.glob("*.eml")):
             message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-            if message["To"].lower() != to.lower():
-                continue
-            body = message.get_body(preferencelist=("plain",)).get_content()
-            links += [w for w in body.split() if w.startswith(self.url)]
-        return links
+            if message["To"].lower() == to.lower():
+                body = message.get_body(preferencelist=("plain",)).get_content()
+                found.append((str(message["Subject"]), body))
+        return found
+
+    def outbox_links(self, to: str) -> list[str]:
+        """Links in emails sent to ``to``, oldest first."""
+        return [w for _subject, body in self.emails(to) for w in body.split()
+                if w.startswith(self.url)]
+
+    def security_code(self, to: str) -> str:
+        """The 6-digit code in the latest email sent to ``to`` that has one."""
+        for _subject, body in reversed(self.emails(to)):
+            codes = re.findall(r"^\s*(\d{6})\s*$", body, flags=re.MULTILINE)
+            if codes:
+                return codes[-1]
+        raise AssertionError(f"No security code has been emailed to {to}")
+
+    def create_round(self, slug: str, title: str, gss_codes: list[str]) -> int:
+        """Open a round of the newest version of framework ``slug`` today, for these councils."""
+        return int(self.python(f"""
+import sqlalchemy as sa
+from datetime import timedelta
+from prodmaturity.assessments.rounds import create_round
+from prodmaturity.extensions import db
+from prodmaturity.models import Council, FrameworkVersion, User
+from prodmaturity.timeutil import today
+version = db.session.scalars(sa.select(FrameworkVersion).where(
+    FrameworkVersion.slug == {slug!r}).order_by(FrameworkVersion.id.desc())).first()
+admin = db.session.scalar(sa.select(User).where(User.email == "admin@lga.example"))
+councils = list(db.session.scalars(sa.select(Council).where(Council.gss_code.in_({gss_codes!r}))))
+created = create_round(version, title={title!r}, opens_on=today(),
+                       closes_on=today() + timedelta(days=30), actor=admin, councils=councils)
+print(created.id)
+"""))
+
+    def create_user(self, email: str, name: str, role: str, gss_code: str | None = None,
+                    password: str = DEMO_PASSWORD) -> None:
+        council = ["--council", gss_code] if gss_code else []
+        self.flask("users", "create", "--email", email, "--name", name, "--role", role,
+                   *council, "--password-stdin", input_text=password + "\n")
+
+    def assessment_id(self, round_title: str, gss_code: str) -> int:
+        return int(self.python(f"""
+import sqlalchemy as sa
+from prodmaturity.extensions import db
+from prodmaturity.models import Assessment, Council, Round
+print(db.session.scalar(sa.select(Assessment.id).join(Round, Assessment.round_id == Round.id)
+      .join(Council, Assessment.council_id == Council.id)
+      .where(Round.title == {round_title!r}, Council.gss_code == {gss_code!r})))
+"""))
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +162,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "PRODMATURITY_MAIL_OUTBOX_DIR": str(tmp / "outbox"),
         "PRODMATURITY_SERVICE_URL": url,
         "PRODMATURITY_RATELIMIT_SIGN_IN": '"1000 per minute"',
+        # Sign-in is one step here so every test is not about two-factor; the one test that is
+        # (test_two_factor.py) chooses emailed codes for its account, which makes them needed.
+        "PRODMATURITY_TWO_FACTOR_REQUIRED_LGA": "false",
+        "PRODMATURITY_TWO_FACTOR_REQUIRED_COUNCIL": "false",
         "PYTHONUNBUFFERED": "1",
     }
     server = LiveServer(url=url, outbox=tmp / "outbox", env=env)
@@ -197,3 +258,93 @@ def assert_accessible(page: Any, name: str) -> None:
     summary = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                for v in serious]
     assert not serious, f"{name}: axe found serious/critical violations:\n" + "\n".join(summary)
+
+
+# Keyboard and layout checks ---------------------------------------------------------------------
+
+# True when the focused element shows a focus indicator: an outline, the GOV.UK focus box-shadow,
+# or the GOV.UK focus yellow (#ffdd00) behind it (links, buttons and inputs each use one of these).
+FOCUS_VISIBLE_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return false;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow && s.boxShadow !== "none";
+  const yellow = s.backgroundColor === "rgb(255, 221, 0)";
+  return outline || shadow || yellow;
+}"""
+
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  if (!el) return "";
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
+  return [el.tagName, el.getAttribute("type") || "", el.getAttribute("name") || "",
+          el.getAttribute("value") || "", (el.innerText || label || "").trim()].join("|");
+}"""
+
+
+def focused(page: Any) -> str:
+    """The focused element as "TAG|type|name|value|text" (text: its own, or its label's)."""
+    return str(page.evaluate(FOCUSED_JS))
+
+
+def assert_focus_visible(page: Any) -> None:
+    assert page.evaluate(FOCUS_VISIBLE_JS), f"No visible focus on {focused(page)} at {page.url}"
+
+
+def tab_to(page: Any, want: str, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until the focused element's description contains ``want``,
+    checking that every element passed through shows a visible focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        assert_focus_visible(page)
+        if want in focused(page):
+            return
+    raise AssertionError(f"Tabbing never reached {want!r} on {page.url}")
+
+
+def assert_no_horizontal_scroll(page: Any, width: int = 320) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} scrolls sideways at {width}px: {scroll}px wide"
+
+
+# Signed-in contexts ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser: Any, live_server: LiveServer,
+                    tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``signed_in_state(email)``: a storage-state file for that user, signed in once a session."""
+    states: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("states")
+
+    def state(email: str) -> str:
+        if email not in states:
+            context = browser.new_context(base_url=live_server.url)
+            page = context.new_page()
+            sign_in(page, email)
+            assert "/sign-in" not in page.url, f"{email} could not sign in"
+            path = folder / f"{email}.json"
+            context.storage_state(path=str(path))
+            context.close()
+            states[email] = str(path)
+        return states[email]
+
+    return state
+
+
+@pytest.fixture
+def as_user(browser: Any, live_server: LiveServer, signed_in_state: Any) -> Iterator[Any]:
+    """``as_user(email, **context_options)``: a new page in a context signed in as that user."""
+    contexts: list[Any] = []
+
+    def open_page(email: str, **options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url,
+                                      storage_state=signed_in_state(email), **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
