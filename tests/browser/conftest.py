@@ -262,16 +262,22 @@ def assert_accessible(page: Any, name: str) -> None:
 
 # Keyboard and layout checks ---------------------------------------------------------------------
 
-# True when the focused element shows a focus indicator: an outline, the GOV.UK focus box-shadow,
-# or the GOV.UK focus yellow (#ffdd00) behind it (links, buttons and inputs each use one of these).
+# True when the focused element shows a focus indicator: a visible (not transparent) outline, a
+# box-shadow (the GOV.UK focus ring), or the GOV.UK focus yellow (#ffdd00) behind it. GOV.UK radios
+# and checkboxes hide the input itself and draw the focus ring on the label's ::before.
 FOCUS_VISIBLE_JS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return false;
-  const s = getComputedStyle(el);
-  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
-  const shadow = s.boxShadow && s.boxShadow !== "none";
-  const yellow = s.backgroundColor === "rgb(255, 221, 0)";
-  return outline || shadow || yellow;
+  const shows = (s) => {
+    const transparent = s.outlineColor === "transparent" || /rgba\\(.*, 0\\)$/.test(s.outlineColor);
+    const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0 && !transparent;
+    const shadow = s.boxShadow && s.boxShadow !== "none";
+    return outline || shadow || s.backgroundColor === "rgb(255, 221, 0)";
+  };
+  if (el.matches("input[type=radio], input[type=checkbox]") && el.labels.length) {
+    return shows(getComputedStyle(el.labels[0], "::before"));
+  }
+  return shows(getComputedStyle(el));
 }"""
 
 FOCUSED_JS = """() => {

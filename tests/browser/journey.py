@@ -76,3 +76,12 @@ def submit(page: Any, assessment_id: int, name: str = "Sarah Thompson",
     assert "Assessment submitted" in panel.inner_text()
     assert "<" not in panel.inner_text()  # markup is rendered, never shown as text
     return panel.locator("strong").inner_text().strip()
+
+
+def dedicated_assessment(server: LiveServer, gss_code: str, email: str, name: str,
+                         title: str) -> int:
+    """A council lead account and a National Procurement Strategy round for just their council,
+    made from the command line so a journey test starts from the same place every time."""
+    server.create_user(email, name, "council_lead", gss_code)
+    server.create_round("nps-2018", title, [gss_code])
+    return server.assessment_id(title, gss_code)

@@ -112,7 +112,7 @@ CHECKS = [
     Check("lga_admin", "chase", "/lga/rounds/{cyber_round}/chase"),
     Check("lga_admin", "chase_error", "/lga/rounds/{cyber_round}/chase",
           "Send reminders to selected councils"),
-    Check("lga_admin", "results_index", "/lga/results"),
+    Check("lga_admin", "lga_results_index", "/lga/results"),
     Check("lga_admin", "lga_results_maturity", "/lga/rounds/{nps_round}/results"),
     Check("lga_admin", "lga_results_questionnaire", "/lga/rounds/{cyber_round}/results"),
     Check("lga_admin", "lga_results_closed_round", "/lga/rounds/{nps_old_round}/results"),
@@ -199,7 +199,7 @@ def test_page_is_accessible(check: Check, demo_ids: dict[str, Any], page: Any,
         assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("h1").count() == 1
     assert page.title().strip()
-    if "results" in check.name:
+    if "results" in check.name and not check.name.endswith("index"):
         assert page.locator("svg[role=img], figure.app-chart").count() > 0, "no charts"
     screenshot(page, f"a11y_{check.name}")
     assert_accessible(page, check.name)
