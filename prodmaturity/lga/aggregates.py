@@ -175,9 +175,24 @@ def _empty(framework: Framework, key: str, title: str, suppressed: str | None = 
                         suppressed=suppressed)
 
 
-def _breakdown(title: str, sub: sa.Subquery, column: sa.ColumnElement[Any],
-               group_list: list[Group], framework: Framework) -> Breakdown:
-    rows = _stage_rows(sub, column)
+def _roll_up(rows: list[Any], keep: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    """Sum (region, type, item, stage, ...) rows over the group columns not in ``keep``.
+
+    One GROUP BY region and type feeds the national, by-region and by-type views, so the
+    response table is read once per page rather than three times.
+    """
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key = (*(row[i] for i in keep), row[2], row[3])
+        acc = totals.setdefault(key, [0, 0, 0])
+        acc[0] += row[4]
+        acc[1] += row[5] or 0
+        acc[2] += row[6]
+    return [(*key, *acc) for key, acc in totals.items()]
+
+
+def _breakdown(title: str, rows: list[Any], group_list: list[Group],
+               framework: Framework) -> Breakdown:
     by_group = rows_by(rows, 0)
     cells: dict[str, dict[str, StageDistribution]] = {i.key: {} for i in framework.items()}
     for group in group_list:
@@ -231,14 +246,15 @@ def maturity_results(round_: Round, council_filter: CouncilFilter | None = None,
         empty = Breakdown("", [], {})
         return MaturityResults(round_, framework, council_filter, total, suppressed, items, [],
                                empty, empty, change)
-    found = _distributions(_stage_rows(sub), framework, 0)
+    detailed = _stage_rows(sub, sub.c.region, sub.c.type)
+    found = _distributions(_roll_up(detailed, ()), framework, 0)
     items = [found.get(i.key) or _empty(framework, i.key, i.title) for i in framework.items()]
     return MaturityResults(
         round_, framework, council_filter, total, None, items,
         _themes(sub, framework, found),
-        _breakdown("By region", sub, sub.c.region, groups(by_region, None, minimum_group),
-                   framework),
-        _breakdown("By council type", sub, sub.c.type,
+        _breakdown("By region", _roll_up(detailed, (0,)),
+                   groups(by_region, None, minimum_group), framework),
+        _breakdown("By council type", _roll_up(detailed, (1,)),
                    groups(by_type, TYPE_LABELS, minimum_group, TYPE_ORDER), framework),
         change,
     )
