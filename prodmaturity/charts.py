@@ -160,7 +160,7 @@ def stage_chart(chart_id: str, title: str, description: str, points: Sequence[St
 def distribution_chart(chart_id: str, title: str, description: str,
                        rows: Sequence[Distribution], fills: Sequence[Fill]) -> Markup:
     """Stacked bars of counts per category, with a legend; counts are written on each segment."""
-    plot = WIDTH - LABEL_WIDTH - 60
+    plot = WIDTH - LABEL_WIDTH - 90  # room after the bar for "1,234 in all" (it was clipped)
     top = 34
     legend = []
     x = 0

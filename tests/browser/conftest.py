@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -147,6 +148,7 @@ print(db.session.scalar(sa.select(Assessment.id).join(Round, Assessment.round_id
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     _require_browser()
+    shutil.rmtree(REPORTS, ignore_errors=True)  # the reports describe this run only
     tmp = tmp_path_factory.mktemp("live")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -242,15 +244,33 @@ AXE_OPTIONS = {
 }
 
 
-def axe_violations(page: Any, name: str) -> list[dict[str, Any]]:
-    """Run axe-core on the page; write the report; return serious and critical violations."""
+def axe_violations(page: Any, name: str | None) -> list[dict[str, Any]]:
+    """Run axe-core on the page; write the report (unless ``name`` is None); return serious and
+    critical violations. Every violation, whatever its impact, is in the report."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=2))
+    if name is not None:
+        REPORTS.mkdir(exist_ok=True)
+        (REPORTS / f"{name}.json").write_text(json.dumps(
+            {"url": page.url, "violations": violations}, indent=2))
     return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Sum up this run's axe reports in reports/summary.txt: rule, impact, pages."""
+    reports = sorted(REPORTS.glob("*.json")) if REPORTS.exists() else []
+    if not reports:
+        return
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for path in reports:
+        for v in json.loads(path.read_text())["violations"]:
+            found.setdefault((v["impact"] or "", v["id"], v["help"]), []).append(path.stem)
+    lines = [f"axe-core {AXE_OPTIONS['runOnly']['values']}: {len(reports)} pages checked"]
+    lines += [f"{impact}: {rule} ({help_}) on {len(pages)} pages: {', '.join(pages)}"
+              for (impact, rule, help_), pages in sorted(found.items())] or ["no violations"]
+    (REPORTS / "summary.txt").write_text("\n".join(lines) + "\n")
 
 
 def assert_accessible(page: Any, name: str) -> None:
@@ -354,3 +374,56 @@ def as_user(browser: Any, live_server: LiveServer, signed_in_state: Any) -> Iter
     yield open_page
     for context in contexts:
         context.close()
+
+
+# The demo data set ----------------------------------------------------------------------
+
+EMAILS = {
+    "lga_admin": "admin@lga.example",
+    "lga_analyst": "analyst@lga.example",
+    "lead": "lead@leeds.example",  # open rounds in progress
+    "officer": "officer@leeds.example",
+    "lead_kent": "lead@kent.example",  # submitted
+    "lead_camden": "lead@camden.example",  # not started
+    "lead_cornwall": "lead@cornwall.example",  # returned
+    "lead_midsuffolk": "lead@midsuffolk.example",  # accepted
+}
+COUNCILS = {"leeds": "E08000035", "kent": "E10000016", "camden": "E09000007",
+            "cornwall": "E06000052", "midsuffolk": "E07000203"}
+
+
+DEMO_IDS = """
+import json
+import sqlalchemy as sa
+from prodmaturity.extensions import db
+from prodmaturity.models import Assessment, Council, Round, User
+from prodmaturity.models.programme import Deliverable
+out = {}
+for r in db.session.scalars(sa.select(Round).where(Round.created_by_id.is_(None))):
+    kind = "nps" if r.slug.startswith("nps") else "cyber"
+    old = r.opens_on.year == 2018
+    out[f"{kind}_old_round" if old else f"{kind}_round"] = r.id
+    out[f"{kind}_version"] = r.framework_version_id
+    if old:
+        continue
+    framework = r.framework_version.framework
+    if kind == "nps":
+        out["nps_page"] = framework.sections[0].items[0].key
+        out["nps_section"] = framework.sections[0].key
+    else:
+        out["cyber_page"] = framework.sections[0].key
+    for name, code in COUNCILS.items():
+        out[f"{name}_{kind}"] = db.session.scalar(
+            sa.select(Assessment.id).join(Council, Assessment.council_id == Council.id)
+            .where(Assessment.round_id == r.id, Council.gss_code == code))
+out["deliverable"] = db.session.scalar(sa.select(sa.func.min(Deliverable.id)))
+out["leeds_lead_user"] = db.session.scalar(
+    sa.select(User.id).where(User.email == "lead@leeds.example"))
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="session")
+def demo_ids(live_server: LiveServer) -> dict[str, Any]:
+    """Ids of the demo rounds, assessments and records the page checks open."""
+    return dict(json.loads(live_server.python(f"COUNCILS = {COUNCILS!r}\n" + DEMO_IDS)))

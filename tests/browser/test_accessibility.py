@@ -8,25 +8,17 @@ demo data stays as the other tests expect it.
 
 from __future__ import annotations
 
-import json
 from typing import Any, NamedTuple
 
 import pytest
 
-from tests.browser.conftest import LiveServer, assert_accessible, screenshot
-
-EMAILS = {
-    "lga_admin": "admin@lga.example",
-    "lga_analyst": "analyst@lga.example",
-    "lead": "lead@leeds.example",  # open rounds in progress
-    "officer": "officer@leeds.example",
-    "lead_kent": "lead@kent.example",  # submitted
-    "lead_camden": "lead@camden.example",  # not started
-    "lead_cornwall": "lead@cornwall.example",  # returned
-    "lead_midsuffolk": "lead@midsuffolk.example",  # accepted
-}
-COUNCILS = {"leeds": "E08000035", "kent": "E10000016", "camden": "E09000007",
-            "cornwall": "E06000052", "midsuffolk": "E07000203"}
+from tests.browser.conftest import (
+    EMAILS,
+    LiveServer,
+    assert_accessible,
+    axe_violations,
+    screenshot,
+)
 
 
 class Check(NamedTuple):
@@ -53,7 +45,8 @@ CHECKS = [
           "/council/assessments/{leeds_cyber}/pages/{cyber_page}"),
     Check("lead", "check_answers_incomplete", "/council/assessments/{leeds_nps}/check-answers"),
     Check("lead", "submit_incomplete", "/council/assessments/{leeds_nps}/submit"),
-    Check("lead", "assign_section", "/council/assessments/{leeds_nps}/sections/{nps_section}/assign"),
+    Check("lead", "assign_section",
+          "/council/assessments/{leeds_nps}/sections/{nps_section}/assign"),
     Check("lead", "assign_section_error",
           "/council/assessments/{leeds_nps}/sections/{nps_section}/assign", "Save"),
     Check("lead", "draft_results", "/council/assessments/{leeds_nps}/results"),
@@ -149,42 +142,6 @@ CHECKS = [
     Check("lga_analyst", "forbidden_users", "/admin/users", status=403),
 ]
 
-DEMO_IDS = """
-import json
-import sqlalchemy as sa
-from prodmaturity.extensions import db
-from prodmaturity.models import Assessment, Council, Round, User
-from prodmaturity.models.programme import Deliverable
-out = {}
-for r in db.session.scalars(sa.select(Round).where(Round.created_by_id.is_(None))):
-    kind = "nps" if r.slug.startswith("nps") else "cyber"
-    old = r.opens_on.year == 2018
-    out[f"{kind}_old_round" if old else f"{kind}_round"] = r.id
-    out[f"{kind}_version"] = r.framework_version_id
-    if old:
-        continue
-    framework = r.framework_version.framework
-    if kind == "nps":
-        out["nps_page"] = framework.sections[0].items[0].key
-        out["nps_section"] = framework.sections[0].key
-    else:
-        out["cyber_page"] = framework.sections[0].key
-    for name, code in COUNCILS.items():
-        out[f"{name}_{kind}"] = db.session.scalar(
-            sa.select(Assessment.id).join(Council, Assessment.council_id == Council.id)
-            .where(Assessment.round_id == r.id, Council.gss_code == code))
-out["deliverable"] = db.session.scalar(sa.select(sa.func.min(Deliverable.id)))
-out["leeds_lead_user"] = db.session.scalar(
-    sa.select(User.id).where(User.email == "lead@leeds.example"))
-print(json.dumps(out))
-"""
-
-
-@pytest.fixture(scope="session")
-def demo_ids(live_server: LiveServer) -> dict[str, Any]:
-    return dict(json.loads(live_server.python(f"COUNCILS = {COUNCILS!r}\n" + DEMO_IDS)))
-
-
 @pytest.mark.parametrize("check", CHECKS, ids=[c.name for c in CHECKS])
 def test_page_is_accessible(check: Check, demo_ids: dict[str, Any], page: Any,
                             as_user: Any) -> None:
@@ -203,3 +160,53 @@ def test_page_is_accessible(check: Check, demo_ids: dict[str, Any], page: Any,
         assert page.locator("svg[role=img], figure.app-chart").count() > 0, "no charts"
     screenshot(page, f"a11y_{check.name}")
     assert_accessible(page, check.name)
+
+
+def _check_error_state(page: Any, button: str, name: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    assert page.title().startswith("Error:"), page.title()
+    screenshot(page, f"a11y_{name}")
+    assert_accessible(page, name)
+
+
+def test_emailed_link_pages_are_accessible(page: Any, as_user: Any,
+                                           live_server: LiveServer) -> None:
+    """The invitation and password-reset pages, reached from the links in the emails."""
+    admin = as_user(EMAILS["lga_admin"])
+    admin.goto("/admin/users/invite")
+    admin.get_by_label("Full name").fill("Rhea Analyst")
+    admin.get_by_label("Email address").fill("rhea@lga.example")
+    admin.get_by_label("LGA analyst").check()
+    admin.get_by_role("button", name="Send invitation").click()
+    page.goto(live_server.outbox_links("rhea@lga.example")[-1])
+    assert page.locator("h1").inner_text() == "Create your password"
+    assert_accessible(page, "invitation")
+    _check_error_state(page, "Create account", "invitation_error")
+
+    page.goto("/forgot-password")
+    page.get_by_label("Email address").fill("officer@kent.example")
+    page.get_by_role("button", name="Send reset link").click()
+    assert_accessible(page, "reset_sent")
+    page.goto([u for u in live_server.outbox_links("officer@kent.example")
+               if "/reset-password/" in u][-1])
+    assert_accessible(page, "reset_password")
+    _check_error_state(page, "Save password", "reset_password_error")
+
+
+def test_the_axe_check_fails_on_a_serious_violation(page: Any) -> None:
+    """Guards the checks above: an unlabelled input and an image without alternative text."""
+    page.set_content('<!doctype html><html lang="en"><head><title>Broken</title></head><body>'
+                     '<main><h1>Broken</h1><img src="x.png"><input type="text"></main></body>'
+                     '</html>')
+    found = {v["id"] for v in axe_violations(page, None)}
+    assert {"image-alt", "label"} <= found
+
+
+def test_the_statement_gives_the_standard_how_we_tested_and_known_issues(page: Any) -> None:
+    page.goto("/accessibility")
+    text = page.locator("main").inner_text()
+    assert "WCAG) version 2.2 to level AA" in text
+    for heading in ("How accessible this service is", "How we tested this service",
+                    "What we are doing to improve accessibility"):
+        assert page.get_by_role("heading", name=heading).count() == 1
+    assert "axe-core" in text and "keyboard" in text and "JavaScript turned off" in text

@@ -86,8 +86,11 @@ def test_keyboard_only_journey_from_sign_in_to_submit(page: Any, live_server: Li
     assert "Signed off by Sarah Thompson, Director of Resources" in page.content()
 
 
-def test_the_focus_check_notices_a_missing_focus_indicator(page: Any) -> None:
+def test_the_focus_check_notices_a_missing_focus_indicator(browser: Any,
+                                                          live_server: LiveServer) -> None:
     """Guards the check above: with focus styles taken away it must say "not visible"."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
     page.goto("/sign-in")
     page.get_by_label("Email address").focus()
     assert page.evaluate(FOCUS_VISIBLE_JS)
@@ -95,3 +98,4 @@ def test_the_focus_check_notices_a_missing_focus_indicator(page: Any) -> None:
                                "outline: none !important; box-shadow: none !important; "
                                "background: none !important; }")
     assert not page.evaluate(FOCUS_VISIBLE_JS)
+    context.close()
