@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: 0005
-Revises: 0006
+Revises: 0004
 Create Date: 2026-11-25 23:43:27.523511
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0005"
-down_revision = "0006"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

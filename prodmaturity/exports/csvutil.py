@@ -32,16 +32,30 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _datetime(value: datetime) -> str:
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+# Dispatch on the exact type: this runs once per value of every exported row, so a dict
+# lookup beats a chain of isinstance checks.
+_CELL_WRITERS: dict[type, Any] = {
+    str: neutralise,
+    int: lambda value: value,
+    float: lambda value: value,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "",
+    datetime: _datetime,
+    date: lambda value: value.isoformat(),
+}
+
+
 def cell(value: Any) -> str | int | float:
     """One value as written: ISO dates, lower-case booleans, blank for None, safe text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return value
+    writer = _CELL_WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value)  # type: ignore[no-any-return]
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return _datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     return neutralise(str(value))
@@ -55,7 +69,7 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     yield BOM + _drain(buffer)
     pending = 0
     for row in rows:
-        writer.writerow([cell(value) for value in row])
+        writer.writerow(list(map(cell, row)))
         pending += 1
         if pending == CHUNK_ROWS:
             yield _drain(buffer)

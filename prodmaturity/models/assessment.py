@@ -142,7 +142,10 @@ class Response(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "item_key", name="uq_response_assessment_item"),
-        sa.Index("ix_response_item_stage", "item_key", "current_stage"),
+        # Covers the LGA stage aggregates: reached through assessment_id, so their cost follows
+        # the round's councils, not every response ever stored.
+        sa.Index("ix_response_assessment_stage", "assessment_id", "current_stage", "item_key",
+                 "target_stage", "carried_forward"),
     )
 
 

@@ -2,8 +2,8 @@
 
 The three workstreams are fixed by the programme's MOU, so they are inserted here too.
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 23:28:07.316276
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0006"
-down_revision = '0004'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
