@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..account.services import recent_sign_ins
 from ..auth import lifecycle, two_factor
 from ..auth import services as auth_services
+from ..auth.lifecycle_views import run_and_report
 from ..extensions import db
 from ..models import Council, Invitation, User
 from ..permissions import Permission, Role, grantable_roles, requires
@@ -50,22 +49,11 @@ def user(user_id: int) -> str:
                            recovery_codes_left=two_factor.recovery_codes_left(person))
 
 
-def _act(action: Callable[[], object], done: str, back: str) -> Response:
-    """Run a lifecycle change and say how it went on the next page."""
-    try:
-        action()
-    except lifecycle.LifecycleError as exc:
-        flash(str(exc), "info")
-    else:
-        flash(done, "success")
-    return redirect(back)
-
-
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @requires(Permission.LGA_ADMIN)
 def deactivate_user(user_id: int) -> Response:
     person = db.get_or_404(User, user_id)
-    return _act(lambda: lifecycle.deactivate(current_user, person),
+    return run_and_report(lambda: lifecycle.deactivate(current_user, person),
                 f"{person.name}'s account has been deactivated and they have been signed out",
                 url_for("admin.user", user_id=person.id))
 
@@ -74,7 +62,7 @@ def deactivate_user(user_id: int) -> Response:
 @requires(Permission.LGA_ADMIN)
 def reactivate_user(user_id: int) -> Response:
     person = db.get_or_404(User, user_id)
-    return _act(lambda: lifecycle.reactivate(current_user, person),
+    return run_and_report(lambda: lifecycle.reactivate(current_user, person),
                 f"{person.name}'s account is active again",
                 url_for("admin.user", user_id=person.id))
 
@@ -84,7 +72,7 @@ def reactivate_user(user_id: int) -> Response:
 def make_lead(user_id: int) -> Response:
     person = db.get_or_404(User, user_id)
     council_name = person.council.name if person.council else ""
-    return _act(lambda: lifecycle.hand_over_lead(current_user, person),
+    return run_and_report(lambda: lifecycle.hand_over_lead(current_user, person),
                 f"{person.name} is now the council lead for {council_name}",
                 url_for("admin.user", user_id=person.id))
 
@@ -106,7 +94,7 @@ def reset_two_factor(user_id: int) -> Response:
 @requires(Permission.LGA_ADMIN)
 def resend_invitation(invitation_id: int) -> Response:
     invitation = db.get_or_404(Invitation, invitation_id)
-    return _act(lambda: lifecycle.resend_invitation(current_user, invitation),
+    return run_and_report(lambda: lifecycle.resend_invitation(current_user, invitation),
                 f"Invitation sent again to {invitation.email}", url_for("admin.users"))
 
 
@@ -114,7 +102,7 @@ def resend_invitation(invitation_id: int) -> Response:
 @requires(Permission.LGA_ADMIN)
 def revoke_invitation(invitation_id: int) -> Response:
     invitation = db.get_or_404(Invitation, invitation_id)
-    return _act(lambda: lifecycle.revoke_invitation(current_user, invitation),
+    return run_and_report(lambda: lifecycle.revoke_invitation(current_user, invitation),
                 f"Invitation to {invitation.email} withdrawn", url_for("admin.users"))
 
 

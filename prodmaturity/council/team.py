@@ -7,13 +7,12 @@ Another council's person or invitation is a 404, as for assessments; the rules a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth import lifecycle, two_factor
+from ..auth.lifecycle_views import run_and_report
 from ..extensions import db
 from ..models import Invitation, User
 from ..permissions import Permission, requires
@@ -34,16 +33,6 @@ def own_invitation(invitation_id: int) -> Invitation:
     return invitation
 
 
-def _act(action: Callable[[], object], done: str, back: str) -> Response:
-    try:
-        action()
-    except lifecycle.LifecycleError as exc:
-        flash(str(exc), "info")
-    else:
-        flash(done, "success")
-    return redirect(back)
-
-
 @bp.route("/team/<int:user_id>")
 @requires(Permission.COUNCIL_LEAD)
 def team_member(user_id: int) -> str:
@@ -57,7 +46,7 @@ def team_member(user_id: int) -> str:
 @requires(Permission.COUNCIL_LEAD)
 def deactivate_member(user_id: int) -> Response:
     person = own_member(user_id)
-    return _act(lambda: lifecycle.deactivate(current_user, person),
+    return run_and_report(lambda: lifecycle.deactivate(current_user, person),
                 f"{person.name}'s account has been deactivated and they have been signed out",
                 url_for("council.team"))
 
@@ -66,7 +55,7 @@ def deactivate_member(user_id: int) -> Response:
 @requires(Permission.COUNCIL_LEAD)
 def reactivate_member(user_id: int) -> Response:
     person = own_member(user_id)
-    return _act(lambda: lifecycle.reactivate(current_user, person),
+    return run_and_report(lambda: lifecycle.reactivate(current_user, person),
                 f"{person.name}'s account is active again", url_for("council.team"))
 
 
@@ -74,7 +63,7 @@ def reactivate_member(user_id: int) -> Response:
 @requires(Permission.COUNCIL_LEAD)
 def hand_over_lead(user_id: int) -> Response:
     person = own_member(user_id)
-    return _act(lambda: lifecycle.hand_over_lead(current_user, person),
+    return run_and_report(lambda: lifecycle.hand_over_lead(current_user, person),
                 f"{person.name} is now the council lead. You are now a council officer",
                 url_for("main.home"))
 
@@ -83,7 +72,7 @@ def hand_over_lead(user_id: int) -> Response:
 @requires(Permission.COUNCIL_LEAD)
 def resend_invitation(invitation_id: int) -> Response:
     invitation = own_invitation(invitation_id)
-    return _act(lambda: lifecycle.resend_invitation(current_user, invitation),
+    return run_and_report(lambda: lifecycle.resend_invitation(current_user, invitation),
                 f"Invitation sent again to {invitation.email}", url_for("council.team"))
 
 
@@ -91,5 +80,5 @@ def resend_invitation(invitation_id: int) -> Response:
 @requires(Permission.COUNCIL_LEAD)
 def revoke_invitation(invitation_id: int) -> Response:
     invitation = own_invitation(invitation_id)
-    return _act(lambda: lifecycle.revoke_invitation(current_user, invitation),
+    return run_and_report(lambda: lifecycle.revoke_invitation(current_user, invitation),
                 f"Invitation to {invitation.email} withdrawn", url_for("council.team"))
