@@ -9,28 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from flask import abort, render_template
-from flask_login import current_user
+from flask import render_template
 from markupsafe import Markup
 
 from .. import charts
 from ..assessments import results as service
-from ..extensions import db
 from ..models.assessment import Assessment
 from ..permissions import Permission, requires
-from .views import bp
+from .views import bp, own_assessment
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
 @requires(Permission.COUNCIL_EDIT)
 def results(assessment_id: int) -> str:
-    assessment = db.session.scalar(
-        sa.select(Assessment).where(Assessment.id == assessment_id,
-                                    Assessment.council_id == current_user.council_id)
-    )
-    if assessment is None:
-        abort(404)
+    assessment = own_assessment(assessment_id)
     return render_template("council/results.html", assessment=assessment,
                            **results_context(assessment))
 
